@@ -1,0 +1,7 @@
+"""``python -m app`` is ``huddle``."""
+
+import sys
+
+from app.cli.huddle import main
+
+sys.exit(main())

@@ -1,0 +1,618 @@
+"""Room logic: sessions, rooms, streams, play sessions, messages and limits.
+
+Plain Python with no aiohttp import: a connection is anything with ``send(bytes)`` and
+``close(code, reason)``, and time is passed in, so every rule here is tested without a socket.
+``RoomService.handle_frame`` is the one dispatcher for everything a client sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.protocol import messages as m
+from app.protocol.errors import ErrorCode
+from app.protocol.limits import (
+    BARRAGE_PER_ROOM,
+    BROADCAST_PER_ROOM,
+    BROADCAST_PER_USER,
+    CUSTOM_COMMAND_PER_ROOM,
+    FRAMES_PER_CONNECTION,
+    MAX_FRAME_BYTES,
+    MAX_STREAMS_PER_USER,
+    MAX_USERS_PER_ROOM,
+    PROTOCOL_VERSION,
+    STRIKES_BEFORE_DISCONNECT,
+    CloseCode,
+    ProtocolError,
+    check_extra_info,
+    check_message,
+    check_recipients,
+    check_room_id,
+    check_stream_id,
+    check_user_id,
+    check_user_name,
+)
+
+from .ratelimit import SlidingWindow
+from .tokens import Claims, verify_token
+
+log = logging.getLogger("huddle.server")
+
+
+class Outbox(Protocol):
+    """Where a session's messages go. Neither call may block or raise."""
+
+    def send(self, data: bytes) -> None: ...
+
+    def close(self, code: int, reason: str) -> None: ...
+
+
+@dataclass(kw_only=True)
+class ServiceConfig:
+    app_id: int
+    """The one app ID this service serves."""
+    secret: bytes = field(repr=False)
+    """The HMAC secret tokens are signed with."""
+    heartbeat_interval: float = 10.0
+    """Seconds between client heartbeats, told to clients at login."""
+    heartbeat_timeout: float = 30.0
+    """A session silent for longer is dropped as if it disconnected."""
+    ice_servers: list[m.IceServer] = field(default_factory=list)
+    """STUN/TURN servers handed to clients at login (none by default)."""
+    max_users_per_room: int = MAX_USERS_PER_ROOM
+
+    def __post_init__(self) -> None:
+        if self.heartbeat_interval <= 0 or self.heartbeat_timeout <= self.heartbeat_interval:
+            raise ValueError(
+                "heartbeat_timeout must be longer than a positive heartbeat_interval, got "
+                f"interval={self.heartbeat_interval} timeout={self.heartbeat_timeout}"
+            )
+        if not self.secret:
+            raise ValueError("the server secret must not be empty")
+
+
+@dataclass(eq=False)
+class Session:
+    """One client connection, logged in to at most one room."""
+
+    id: str
+    outbox: Outbox
+    peer: str
+    last_seen: float
+    frames: SlidingWindow = field(default_factory=lambda: SlidingWindow(FRAMES_PER_CONNECTION))
+    strikes: SlidingWindow = field(default_factory=lambda: SlidingWindow(STRIKES_BEFORE_DISCONNECT))
+    broadcasts: SlidingWindow = field(default_factory=lambda: SlidingWindow(BROADCAST_PER_USER))
+    room: Room | None = None
+    user: m.UserInfo | None = None
+    claims: Claims | None = None
+    user_update: bool = False
+    closed: bool = False
+    streams: dict[str, m.StreamInfo] = field(default_factory=dict)
+    plays: dict[str, PlaySession] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        who = self.user.user_id if self.user else "-"
+        room = self.room.room_id if self.room else "-"
+        return f"<Session {self.id} user={who} room={room}>"
+
+
+@dataclass(eq=False)
+class Room:
+    app_id: int
+    room_id: str
+    members: dict[str, Session] = field(default_factory=dict)
+    streams: dict[str, m.StreamInfo] = field(default_factory=dict)
+    publishers: dict[str, Session] = field(default_factory=dict)
+    broadcasts: SlidingWindow = field(default_factory=lambda: SlidingWindow(BROADCAST_PER_ROOM))
+    barrages: SlidingWindow = field(default_factory=lambda: SlidingWindow(BARRAGE_PER_ROOM))
+    commands: SlidingWindow = field(default_factory=lambda: SlidingWindow(CUSTOM_COMMAND_PER_ROOM))
+    next_message_id: int = 1
+
+
+@dataclass(eq=False)
+class PlaySession:
+    """A player connected to the publisher of one stream; signalling flows between them."""
+
+    id: str
+    stream_id: str
+    publisher: Session
+    player: Session
+
+    def other(self, session: Session) -> Session:
+        return self.player if session is self.publisher else self.publisher
+
+
+class RoomService:
+    """The room service's state and rules, driven by frames, disconnects and the clock."""
+
+    def __init__(
+        self,
+        config: ServiceConfig,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self._clock = clock
+        self._wall = wall_clock
+        self._started = clock()
+        self._sessions: dict[str, Session] = {}
+        self._rooms: dict[tuple[int, str], Room] = {}
+        self._users: dict[tuple[int, str], Session] = {}
+        self._streams: dict[tuple[int, str], Session] = {}
+        self._plays: dict[str, PlaySession] = {}
+        self._next_connection = 1
+        self._handlers: dict[type, Callable[[Session, m.ClientMessage], None]] = {
+            m.Login: self._on_login,
+            m.Logout: self._on_logout,
+            m.Heartbeat: self._on_heartbeat,
+            m.Publish: self._on_publish,
+            m.Unpublish: self._on_unpublish,
+            m.UpdateStream: self._on_update_stream,
+            m.Play: self._on_play,
+            m.StopPlay: self._on_stop_play,
+            m.Signal: self._on_signal,
+            m.SendBroadcast: self._on_broadcast,
+            m.SendBarrage: self._on_barrage,
+            m.SendCustomCommand: self._on_custom_command,
+        }
+
+    # ------------------------------------------------------------ connection lifecycle
+
+    def connect(self, outbox: Outbox, peer: str = "") -> Session:
+        """Register a new connection; it must log in before anything but a heartbeat."""
+        session = Session(
+            id=f"c{self._next_connection}", outbox=outbox, peer=peer, last_seen=self._clock()
+        )
+        self._next_connection += 1
+        self._sessions[session.id] = session
+        log.debug("connected %s from %s", session.id, peer)
+        return session
+
+    def disconnect(self, session: Session, reason: str = "disconnected") -> None:
+        """The connection is gone: leave its room and forget it. Safe to call twice."""
+        if session.closed:
+            return
+        session.closed = True
+        self._leave_room(session, reason)
+        self._sessions.pop(session.id, None)
+        log.debug("closed %s (%s)", session.id, reason)
+
+    def sweep(self) -> int:
+        """Drop every session silent past the heartbeat timeout; returns how many."""
+        now = self._clock()
+        deadline = now - self.config.heartbeat_timeout
+        stale = [s for s in self._sessions.values() if s.last_seen < deadline]
+        for session in stale:
+            log.info("heartbeat timeout %r, silent %.1f s", session, now - session.last_seen)
+            session.outbox.close(CloseCode.HEARTBEAT_TIMEOUT, ErrorCode.HEARTBEAT_TIMEOUT.name)
+            self.disconnect(session, "heartbeat timeout")
+        return len(stale)
+
+    def close_all(self, code: int = CloseCode.GOING_AWAY, reason: str = "shutting down") -> None:
+        for session in list(self._sessions.values()):
+            session.outbox.close(code, reason)
+            self.disconnect(session, reason)
+
+    def stats(self) -> dict[str, int | float]:
+        return {
+            "rooms": len(self._rooms),
+            "users": len(self._users),
+            "streams": len(self._streams),
+            "play_sessions": len(self._plays),
+            "connections": len(self._sessions),
+            "uptime": round(self._clock() - self._started, 3),
+        }
+
+    # ------------------------------------------------------------ the dispatcher
+
+    def handle_frame(self, session: Session, data: bytes | str) -> None:
+        """Handle one frame from a client: every reply and event goes out through outboxes."""
+        if session.closed:
+            return
+        now = self._clock()
+        session.last_seen = now
+        if len(data) > MAX_FRAME_BYTES:
+            self._refuse(session, ProtocolError(ErrorCode.FRAME_TOO_LARGE), None, strike=True)
+            return
+        if not session.frames.allow(now):
+            self._refuse(session, ProtocolError(ErrorCode.RATE_LIMITED), None, strike=True)
+            return
+        try:
+            message = m.decode_client(data)
+        except m.DecodeError as exc:
+            self._refuse(session, exc, exc.request_id, strike=True)
+            return
+        if session.room is None and not isinstance(message, m.Login | m.Heartbeat):
+            self._refuse(session, ProtocolError(ErrorCode.NOT_LOGGED_IN), message.id)
+            return
+        try:
+            self._handlers[type(message)](session, message)
+        except ProtocolError as exc:
+            self._refuse(session, exc, message.id)
+        except Exception:
+            log.exception("failed to handle %s from %r", type(message).__name__, session)
+            self._refuse(session, ProtocolError(ErrorCode.INTERNAL_ERROR), message.id)
+
+    def _refuse(
+        self, session: Session, exc: ProtocolError, request_id: int | None, strike: bool = False
+    ) -> None:
+        log.debug("refused %r: %s", session, exc)
+        self._send(session, m.Error.of(exc.code, exc.message, request_id))
+        if strike and not session.strikes.allow(self._clock()):
+            log.warning("flooding from %r (%s); closing", session, session.peer)
+            self._send(session, m.Error.of(ErrorCode.FLOODING))
+            session.outbox.close(CloseCode.POLICY_VIOLATION, ErrorCode.FLOODING.name)
+            self.disconnect(session, "flooding")
+
+    # ------------------------------------------------------------ sending
+
+    def _send(self, session: Session, message: m._Message) -> None:
+        session.outbox.send(m.encode(message))
+
+    def _fan_out(self, sessions: list[Session], message: m._Message) -> None:
+        """Send one message to many sessions, encoding it once."""
+        if sessions:
+            data = m.encode(message)
+            for session in sessions:
+                session.outbox.send(data)
+
+    @staticmethod
+    def _others(room: Room, session: Session) -> list[Session]:
+        return [s for s in room.members.values() if s is not session]
+
+    # ------------------------------------------------------------ login / logout
+
+    def _on_login(self, session: Session, msg: m.Login) -> None:
+        if session.room is not None:
+            raise ProtocolError(ErrorCode.ALREADY_LOGGED_IN)
+        if msg.version != PROTOCOL_VERSION:
+            raise ProtocolError(
+                ErrorCode.UNSUPPORTED_VERSION,
+                f"The service speaks protocol version {PROTOCOL_VERSION}, "
+                f"the client {msg.version}.",
+            )
+        check_room_id(msg.room_id)
+        check_user_id(msg.user_id)
+        check_user_name(msg.user_name)
+        if msg.app_id != self.config.app_id:
+            raise ProtocolError(
+                ErrorCode.APP_ID_MISMATCH,
+                f"This service serves app ID {self.config.app_id}, not {msg.app_id}.",
+            )
+        claims = verify_token(
+            msg.token,
+            secret=self.config.secret,
+            app_id=self.config.app_id,
+            user_id=msg.user_id,
+            room_id=msg.room_id,
+            now=self._wall(),
+        )
+        key = (msg.app_id, msg.room_id)
+        room = self._rooms.get(key)
+        previous = self._users.get((msg.app_id, msg.user_id))
+        if (
+            room is not None
+            and len(room.members) >= self.config.max_users_per_room
+            and not (previous is not None and previous.room is room)
+        ):
+            raise ProtocolError(ErrorCode.ROOM_FULL)
+        if previous is not None:
+            self._kick(previous, ErrorCode.KICKED_DUPLICATE_LOGIN)
+            room = self._rooms.get(key)  # the kick may have emptied and removed the room
+        if room is None:
+            room = self._rooms[key] = Room(app_id=msg.app_id, room_id=msg.room_id)
+            log.info("room %r created", msg.room_id)
+
+        user = m.UserInfo(user_id=msg.user_id, user_name=msg.user_name)
+        others = list(room.members.values())
+        session.room, session.user, session.claims = room, user, claims
+        session.user_update = msg.user_update
+        room.members[user.user_id] = session
+        self._users[(msg.app_id, user.user_id)] = session
+        log.info("login %r (%d in room)", session, len(room.members))
+
+        self._send(
+            session,
+            m.LoginOk(
+                id=msg.id,
+                session_id=session.id,
+                room_id=room.room_id,
+                user=user,
+                users=[s.user for s in others if s.user is not None],
+                streams=list(room.streams.values()),
+                heartbeat_interval=self.config.heartbeat_interval,
+                ice_servers=self.config.ice_servers,
+                server_time=int(self._wall() * 1000),
+            ),
+        )
+        self._fan_out(
+            [s for s in others if s.user_update],
+            m.UserUpdate(room_id=room.room_id, update_type="ADD", users=[user]),
+        )
+
+    def _on_logout(self, session: Session, msg: m.Logout) -> None:
+        log.info("logout %r", session)
+        self._leave_room(session, "logout")
+        self._send(session, m.Ok(id=msg.id))
+
+    def _on_heartbeat(self, session: Session, msg: m.Heartbeat) -> None:
+        self._send(session, m.HeartbeatAck(id=msg.id, server_time=int(self._wall() * 1000)))
+
+    def _kick(self, session: Session, code: ErrorCode) -> None:
+        log.info("kickout %r: %s", session, code.name)
+        room_id = session.room.room_id if session.room else ""
+        self._send(
+            session,
+            m.Kickout(room_id=room_id, code=int(code), name=code.name, message=code.message),
+        )
+        session.outbox.close(CloseCode.KICKED, code.name)
+        self.disconnect(session, f"kicked: {code.name}")
+
+    def _leave_room(self, session: Session, reason: str) -> None:
+        """Take a session out of its room: end its plays, delete its streams, tell the others."""
+        room, user = session.room, session.user
+        if room is None or user is None:
+            return
+        for play in list(session.plays.values()):
+            code = ErrorCode.PUBLISHER_LEFT if play.publisher is session else ErrorCode.PLAY_STOPPED
+            self._end_play(play, code, notify=play.other(session))
+        removed = list(session.streams.values())
+        for info in removed:
+            self._forget_stream(room, info.stream_id)
+        session.streams.clear()
+        room.members.pop(user.user_id, None)
+        if self._users.get((room.app_id, user.user_id)) is session:
+            del self._users[(room.app_id, user.user_id)]
+        session.room, session.user, session.claims = None, None, None
+        others = list(room.members.values())
+        if removed:
+            self._fan_out(
+                others, m.StreamUpdate(room_id=room.room_id, update_type="DELETE", streams=removed)
+            )
+        self._fan_out(
+            [s for s in others if s.user_update],
+            m.UserUpdate(room_id=room.room_id, update_type="DELETE", users=[user]),
+        )
+        if not room.members:
+            del self._rooms[(room.app_id, room.room_id)]
+            log.info("room %r closed", room.room_id)
+        log.info("left %s/%s (%s)", room.room_id, user.user_id, reason)
+
+    # ------------------------------------------------------------ streams
+
+    def _owned_stream(self, session: Session, stream_id: str) -> m.StreamInfo:
+        check_stream_id(stream_id)
+        assert session.room is not None
+        if stream_id in session.streams:
+            return session.streams[stream_id]
+        if stream_id in session.room.streams:
+            raise ProtocolError(ErrorCode.NOT_STREAM_OWNER)
+        raise ProtocolError(
+            ErrorCode.STREAM_NOT_FOUND,
+            f"{ErrorCode.STREAM_NOT_FOUND.message} Got stream ID {stream_id!r}.",
+        )
+
+    def _on_publish(self, session: Session, msg: m.Publish) -> None:
+        room, user, claims = session.room, session.user, session.claims
+        assert room is not None and user is not None and claims is not None
+        check_stream_id(msg.stream_id)
+        check_extra_info(msg.extra_info)
+        if not claims.privileges.publish:
+            raise ProtocolError(ErrorCode.TOKEN_NO_PUBLISH_PRIVILEGE)
+        owner = self._streams.get((room.app_id, msg.stream_id))
+        if owner is session:
+            self._send(session, m.Ok(id=msg.id))  # publishing the same ID again changes nothing
+            return
+        if owner is not None:
+            raise ProtocolError(
+                ErrorCode.STREAM_ID_TAKEN,
+                f"{ErrorCode.STREAM_ID_TAKEN.message} Got stream ID {msg.stream_id!r}.",
+            )
+        if len(session.streams) >= MAX_STREAMS_PER_USER:
+            raise ProtocolError(ErrorCode.TOO_MANY_STREAMS)
+        info = m.StreamInfo(
+            stream_id=msg.stream_id,
+            user=user,
+            extra_info=msg.extra_info,
+            video=msg.video,
+            audio=msg.audio,
+            video_muted=msg.video_muted,
+            audio_muted=msg.audio_muted,
+        )
+        session.streams[info.stream_id] = info
+        room.streams[info.stream_id] = info
+        room.publishers[info.stream_id] = session
+        self._streams[(room.app_id, info.stream_id)] = session
+        log.info("publish %s by %r", info.stream_id, session)
+        self._send(session, m.Ok(id=msg.id))
+        self._fan_out(
+            self._others(room, session),
+            m.StreamUpdate(room_id=room.room_id, update_type="ADD", streams=[info]),
+        )
+
+    def _on_unpublish(self, session: Session, msg: m.Unpublish) -> None:
+        room = session.room
+        assert room is not None
+        info = self._owned_stream(session, msg.stream_id)
+        for play in [p for p in session.plays.values() if p.stream_id == info.stream_id]:
+            if play.publisher is session:
+                self._end_play(play, ErrorCode.PUBLISHER_LEFT, notify=play.player)
+        del session.streams[info.stream_id]
+        self._forget_stream(room, info.stream_id)
+        log.info("unpublish %s by %r", info.stream_id, session)
+        self._send(session, m.Ok(id=msg.id))
+        self._fan_out(
+            self._others(room, session),
+            m.StreamUpdate(room_id=room.room_id, update_type="DELETE", streams=[info]),
+        )
+
+    def _forget_stream(self, room: Room, stream_id: str) -> None:
+        room.streams.pop(stream_id, None)
+        room.publishers.pop(stream_id, None)
+        self._streams.pop((room.app_id, stream_id), None)
+
+    def _on_update_stream(self, session: Session, msg: m.UpdateStream) -> None:
+        room = session.room
+        assert room is not None
+        info = self._owned_stream(session, msg.stream_id)
+        if msg.extra_info is not None:
+            info.extra_info = check_extra_info(msg.extra_info)
+        if msg.video_muted is not None:
+            info.video_muted = msg.video_muted
+        if msg.audio_muted is not None:
+            info.audio_muted = msg.audio_muted
+        self._send(session, m.Ok(id=msg.id))
+        self._fan_out(
+            self._others(room, session), m.StreamInfoUpdate(room_id=room.room_id, streams=[info])
+        )
+
+    # ------------------------------------------------------------ playing and the relay
+
+    def _on_play(self, session: Session, msg: m.Play) -> None:
+        room, user = session.room, session.user
+        assert room is not None and user is not None
+        check_stream_id(msg.stream_id)
+        info = room.streams.get(msg.stream_id)
+        if info is None:
+            raise ProtocolError(
+                ErrorCode.STREAM_NOT_FOUND,
+                f"{ErrorCode.STREAM_NOT_FOUND.message} Got stream ID {msg.stream_id!r}.",
+            )
+        publisher = room.publishers[msg.stream_id]
+        if publisher is session:
+            raise ProtocolError(
+                ErrorCode.PLAY_FAILED,
+                "A session cannot play a stream it publishes; show the local preview instead.",
+            )
+        play = PlaySession(
+            id=f"p{secrets.token_hex(8)}",
+            stream_id=info.stream_id,
+            publisher=publisher,
+            player=session,
+        )
+        self._plays[play.id] = play
+        publisher.plays[play.id] = play
+        session.plays[play.id] = play
+        log.info("play %s: %r <- %r", play.id, session, publisher)
+        self._send(session, m.PlayOk(id=msg.id, session_id=play.id, stream=info))
+        self._send(
+            publisher, m.PlayRequest(session_id=play.id, stream_id=info.stream_id, player=user)
+        )
+
+    def _play_of(self, session: Session, session_id: str) -> PlaySession:
+        play = session.plays.get(session_id)
+        if play is None:
+            raise ProtocolError(
+                ErrorCode.PLAY_SESSION_NOT_FOUND,
+                f"{ErrorCode.PLAY_SESSION_NOT_FOUND.message} Got session ID {session_id[:64]!r}.",
+            )
+        return play
+
+    def _on_stop_play(self, session: Session, msg: m.StopPlay) -> None:
+        play = self._play_of(session, msg.session_id)
+        code = ErrorCode.PUBLISHER_LEFT if play.publisher is session else ErrorCode.PLAY_STOPPED
+        self._end_play(play, code, notify=play.other(session))
+        self._send(session, m.Ok(id=msg.id))
+
+    def _end_play(self, play: PlaySession, code: ErrorCode, notify: Session) -> None:
+        self._plays.pop(play.id, None)
+        play.publisher.plays.pop(play.id, None)
+        play.player.plays.pop(play.id, None)
+        log.info("play %s ended: %s", play.id, code.name)
+        self._send(
+            notify,
+            m.SessionClosed(
+                session_id=play.id,
+                stream_id=play.stream_id,
+                code=int(code),
+                name=code.name,
+                message=code.message,
+            ),
+        )
+
+    def _on_signal(self, session: Session, msg: m.Signal) -> None:
+        play = self._play_of(session, msg.session_id)
+        if msg.kind in ("offer", "answer") and not msg.sdp:
+            raise ProtocolError(ErrorCode.BAD_MESSAGE, f"A {msg.kind} signal needs an 'sdp'.")
+        if msg.kind == "candidate" and msg.candidate is None:
+            raise ProtocolError(ErrorCode.BAD_MESSAGE, "A candidate signal needs a 'candidate'.")
+        self._send(session, m.Ok(id=msg.id))
+        self._send(
+            play.other(session),
+            m.RelayedSignal(
+                session_id=play.id, kind=msg.kind, sdp=msg.sdp, candidate=msg.candidate
+            ),
+        )
+
+    # ------------------------------------------------------------ messages
+
+    def _chat(self, session: Session, room: Room, text: str) -> m.ChatMessage:
+        assert session.user is not None
+        chat = m.ChatMessage(
+            message_id=room.next_message_id,
+            from_user=session.user,
+            message=text,
+            send_time=int(self._wall() * 1000),
+        )
+        room.next_message_id += 1
+        return chat
+
+    def _on_broadcast(self, session: Session, msg: m.SendBroadcast) -> None:
+        room = session.room
+        assert room is not None
+        check_message(msg.message)
+        now = self._clock()
+        # Check both windows before recording in either, so a refusal costs no budget.
+        if room.broadcasts.count(now) >= room.broadcasts.limit.count:
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED, "The room may send at most 10 broadcast messages a second."
+            )
+        if not session.broadcasts.allow(now):
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED, "A user may send at most 2 broadcast messages a second."
+            )
+        room.broadcasts.allow(now)
+        chat = self._chat(session, room, msg.message)
+        self._send(session, m.MessageAck(id=msg.id, message_id=chat.message_id))
+        self._fan_out(
+            self._others(room, session), m.BroadcastMessage(room_id=room.room_id, messages=[chat])
+        )
+
+    def _on_barrage(self, session: Session, msg: m.SendBarrage) -> None:
+        room = session.room
+        assert room is not None
+        check_message(msg.message)
+        if not room.barrages.allow(self._clock()):
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED, "The room may send at most 20 barrage messages a second."
+            )
+        chat = self._chat(session, room, msg.message)
+        self._send(session, m.MessageAck(id=msg.id, message_id=chat.message_id))
+        self._fan_out(
+            self._others(room, session), m.BarrageMessage(room_id=room.room_id, messages=[chat])
+        )
+
+    def _on_custom_command(self, session: Session, msg: m.SendCustomCommand) -> None:
+        room, user = session.room, session.user
+        assert room is not None and user is not None
+        check_message(msg.command)
+        check_recipients(msg.to_user_ids)
+        if not room.commands.allow(self._clock()):
+            raise ProtocolError(
+                ErrorCode.RATE_LIMITED, "The room may send at most 200 custom commands a second."
+            )
+        if msg.to_user_ids:
+            wanted = set(msg.to_user_ids)
+            targets = [s for uid, s in room.members.items() if uid in wanted and s is not session]
+        else:
+            targets = self._others(room, session)
+        self._send(session, m.Ok(id=msg.id))
+        self._fan_out(
+            targets, m.CustomCommand(room_id=room.room_id, from_user=user, command=msg.command)
+        )
