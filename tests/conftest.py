@@ -1,4 +1,4 @@
-"""Shared set-up: headless Qt, short timers, a real room service on 127.0.0.1."""
+"""Shared set-up: headless Qt, real audio devices, a real room service on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -10,6 +10,36 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.server import RoomServer, ServiceConfig, mint_token
+from tests import devices
+
+MIC_HZ = devices.MIC_HZ
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # PortAudio lists its devices once, when first loaded: the sound server must be up first.
+    devices.start_pulseaudio()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    devices.stop_all()
+
+
+@pytest.fixture(scope="session")
+def pulse() -> devices.Pulse:
+    """A running PulseAudio with a null sink (the speaker) and a sine source (the microphone)."""
+    if devices.PULSE is None:
+        pytest.skip(f"PulseAudio is not available: {devices.PULSE_ERROR}")
+    return devices.PULSE
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> str:
+    """A virtual X display; returns its DISPLAY value."""
+    display = devices.start_xvfb()
+    if display is None:
+        pytest.skip(f"Xvfb is not available: {devices.XVFB_ERROR}")
+    return display
+
 
 APP_ID = 7
 SECRET = b"test-secret-0123456789-abcdefghijkl"

@@ -1,0 +1,147 @@
+"""The narrow places where Huddle changes aiortc/aioice behaviour, in one module.
+
+Each seam replaces one module-level function of aiortc or aioice with a wrapper that defers to
+the original unless a context variable set by the engine says otherwise, so two engines in one
+process never see each other's settings, and code that is not Huddle's is unaffected.
+
+* ``host_addresses``: aioice gathers host candidates on every address except 127.0.0.1. The
+  engine can restrict (or extend) that list, e.g. to keep every packet on loopback in tests.
+* ``bitrate_cap``: aiortc lets the receiver's estimate (REMB) set the encoder's bitrate
+  anywhere in its codec's range; the engine can cap it per publish.
+* ``received_bytes``: aiortc's receiver stats count packets but not bytes; a counter on the
+  receiver's packet handler gives each stream's received bitrate.
+
+Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
+when the functions they wrap exist (a warning is logged); if one is missing, asking for it
+raises a clear error rather than being silently ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import aioice.ice
+import aiortc
+import aiortc.rtcrtpreceiver
+import aiortc.rtcrtpsender
+
+log = logging.getLogger("huddle.engine")
+
+WRITTEN_FOR = {"aiortc": "1.16.0", "aioice": "0.13.0"}
+
+_host_addresses: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "huddle_host_addresses", default=None
+)
+_bitrate_cap: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "huddle_bitrate_cap", default=None
+)
+_installed: set[str] = set()
+
+
+class SeamUnavailable(RuntimeError):
+    """The installed aiortc/aioice lacks a function Huddle needs to wrap."""
+
+
+def _versions() -> dict[str, str]:
+    return {"aiortc": aiortc.__version__, "aioice": getattr(aioice, "__version__", "?")}
+
+
+def install() -> None:
+    """Install every seam once (idempotent)."""
+    if _installed:
+        return
+    if _versions() != WRITTEN_FOR:
+        log.warning("aiortc seams were written for %s; found %s", WRITTEN_FOR, _versions())
+
+    original_hosts = getattr(aioice.ice, "get_host_addresses", None)
+    if callable(original_hosts):
+
+        @functools.wraps(original_hosts)
+        def get_host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+            wanted = _host_addresses.get()
+            if wanted is None:
+                return original_hosts(use_ipv4, use_ipv6)
+            return list(wanted)
+
+        aioice.ice.get_host_addresses = get_host_addresses
+        _installed.add("host_addresses")
+
+    original_encoder = getattr(aiortc.rtcrtpsender, "get_encoder", None)
+    if callable(original_encoder):
+
+        @functools.wraps(original_encoder)
+        def get_encoder(codec: Any) -> Any:
+            encoder = original_encoder(codec)
+            cap = _bitrate_cap.get()
+            if cap is None or not hasattr(type(encoder), "target_bitrate"):
+                return encoder
+            capped = _capped_class(type(encoder))()
+            capped._huddle_cap = cap
+            capped.target_bitrate = cap
+            return capped
+
+        aiortc.rtcrtpsender.get_encoder = get_encoder
+        _installed.add("bitrate_cap")
+
+    receiver_class = aiortc.rtcrtpreceiver.RTCRtpReceiver
+    original_handle = getattr(receiver_class, "_handle_rtp_packet", None)
+    if callable(original_handle):
+
+        @functools.wraps(original_handle)
+        async def _handle_rtp_packet(self: Any, packet: Any, arrival_time_ms: int) -> None:
+            self._huddle_bytes = getattr(self, "_huddle_bytes", 0) + len(packet.payload) + 12
+            await original_handle(self, packet, arrival_time_ms)
+
+        receiver_class._handle_rtp_packet = _handle_rtp_packet
+        _installed.add("received_bytes")
+
+
+@functools.cache
+def _capped_class(base: type) -> type:
+    prop = base.target_bitrate
+
+    def setter(self: Any, value: int) -> None:
+        prop.fset(self, min(value, self._huddle_cap))
+
+    return type(f"Capped{base.__name__}", (base,), {"target_bitrate": prop.setter(setter)})
+
+
+def _require(seam: str) -> None:
+    install()
+    if seam not in _installed:
+        raise SeamUnavailable(
+            f"this aiortc/aioice ({_versions()}) lacks what Huddle's {seam} setting wraps"
+        )
+
+
+@contextlib.contextmanager
+def _setting(var: contextvars.ContextVar[Any], value: Any, seam: str) -> Iterator[None]:
+    if value is None:
+        yield
+        return
+    _require(seam)
+    token = var.set(value)
+    try:
+        yield
+    finally:
+        var.reset(token)
+
+
+def host_addresses(addresses: list[str] | None) -> contextlib.AbstractContextManager[None]:
+    """Within this block (and tasks started in it), gather host candidates on these only."""
+    return _setting(_host_addresses, addresses, "host_addresses")
+
+
+def bitrate_cap(bits_per_second: int | None) -> contextlib.AbstractContextManager[None]:
+    """Encoders created by tasks started within this block cap their bitrate."""
+    return _setting(_bitrate_cap, bits_per_second, "bitrate_cap")
+
+
+def received_bytes(receiver: Any) -> int:
+    """RTP bytes (payload and header) a receiver has been handed so far."""
+    return getattr(receiver, "_huddle_bytes", 0)

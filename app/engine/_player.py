@@ -1,0 +1,271 @@
+"""A played stream: a play session with the publisher, one peer connection, readers that hand
+decoded frames to the ``RemoteStream`` and the speaker.
+
+The playback outlives its peer connections: when the publisher drops, the connection fails,
+or the engine reconnects, it goes back to PLAY_REQUESTING and plays again once it can, until
+``stop_playing_stream``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from typing import Any
+
+from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from app.protocol import messages as m
+from app.protocol.errors import ErrorCode
+
+from . import _aiortc_seams as seams
+from ._peer import (
+    RTT_CHANNEL,
+    EngineLink,
+    RoundTrip,
+    add_remote_candidate,
+    new_peer_connection,
+    set_local_description,
+)
+from .data import PlayerState, StreamInfo, StreamQuality
+from .errors import HuddleError, PlayError
+from .quality import QualityMeter
+from .streams import RemoteStream, sound_level
+
+log = logging.getLogger("huddle.engine")
+
+PING_INTERVAL = 1.0
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+
+
+class Playback:
+    def __init__(self, stream_id: str, info: StreamInfo | None, link: EngineLink) -> None:
+        self.stream_id = stream_id
+        self.state = PlayerState.NO_PLAY
+        self.remote = RemoteStream(stream_id, info)
+        self.session_id: str | None = None
+        self.audio_muted = False
+        self.level = 0.0
+        self._link = link
+        self._pc: RTCPeerConnection | None = None
+        self._readers: set[asyncio.Task[None]] = set()
+        self._pinger: asyncio.Task[None] | None = None
+        self._rtt = RoundTrip()
+        self._meter = QualityMeter(stream_id)
+        self._mixer_input: Any = None
+        self._offer_timer: asyncio.TimerHandle | None = None
+        self._failures = 0
+        self.stopped = False
+
+    def __repr__(self) -> str:
+        return f"<Playback {self.stream_id} {self.state} session={self.session_id}>"
+
+    # ------------------------------------------------------------ requesting
+
+    async def request(self) -> None:
+        """Ask the service for the stream; the publisher's offer follows as a signal."""
+        self._link.set_player_state(self, PlayerState.PLAY_REQUESTING)
+        try:
+            reply = await self._link.request(lambda rid: m.Play(id=rid, stream_id=self.stream_id))
+        except HuddleError as exc:
+            raise PlayError.of(exc) from None
+        assert isinstance(reply, m.PlayOk)
+        self.session_id = reply.session_id
+        self.remote.info = StreamInfo._from_wire(reply.stream)
+        loop = asyncio.get_running_loop()
+        self._offer_timer = loop.call_later(self._link.config.play_timeout, self._on_timeout)
+
+    def _on_timeout(self) -> None:
+        if self.state is not PlayerState.PLAYING and not self.stopped:
+            log.warning(
+                "no media for %s after %.0f s", self.stream_id, self._link.config.play_timeout
+            )
+            self._link.spawn(self.retry(ErrorCode.PLAY_FAILED), f"huddle-retry-{self.stream_id}")
+
+    async def retry(self, code: ErrorCode) -> None:
+        """Tear down and play again after a pause; gives up (NO_PLAY) after a few tries."""
+        await self.teardown(tell_service=True)
+        if self.stopped or not self._link.stream_exists(self.stream_id):
+            return
+        if self._failures >= len(RETRY_DELAYS):
+            self.stopped = True
+            self._link.set_player_state(self, PlayerState.NO_PLAY, code)
+            return
+        self._link.set_player_state(self, PlayerState.PLAY_REQUESTING, code)
+        await asyncio.sleep(RETRY_DELAYS[self._failures])
+        self._failures += 1
+        if not self.stopped and self.session_id is None:
+            with contextlib.suppress(PlayError):
+                await self.request()
+
+    # ------------------------------------------------------------ the peer connection
+
+    async def on_signal(self, signal: m.RelayedSignal) -> None:
+        if signal.kind == "offer" and signal.sdp:
+            await self._answer(signal.sdp)
+        elif signal.kind == "candidate" and signal.candidate is not None and self._pc is not None:
+            await add_remote_candidate(self._pc, signal.candidate)
+
+    async def _answer(self, sdp: str) -> None:
+        session_id = self.session_id
+        if session_id is None:
+            return
+        if self._pc is not None:
+            await self._close_pc()
+        pc = self._pc = new_peer_connection(self._link)
+        pc.on("track", self._on_track)
+        pc.on("datachannel", self._on_channel)
+
+        @pc.on("connectionstatechange")
+        def _state_changed() -> None:
+            log.debug("play %s: %s", self.stream_id, pc.connectionState)
+            if pc.connectionState == "failed" and pc is self._pc and not self.stopped:
+                self._link.spawn(
+                    self.retry(ErrorCode.PEER_CONNECTION_FAILED), f"huddle-retry-{self.stream_id}"
+                )
+
+        await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+        await set_local_description(self._link, pc, await pc.createAnswer())
+        if pc is self._pc and self.session_id == session_id:
+            await self._link.signal(session_id, "answer", sdp=pc.localDescription.sdp)
+
+    def _on_track(self, track: MediaStreamTrack) -> None:
+        reader = asyncio.create_task(self._read(track), name=f"huddle-play-{track.kind}")
+        self._readers.add(reader)
+        reader.add_done_callback(self._readers.discard)
+
+    def _on_channel(self, channel: RTCDataChannel) -> None:
+        if channel.label != RTT_CHANNEL:
+            return
+
+        @channel.on("message")
+        def _pong(message: object) -> None:
+            if isinstance(message, str) and message.startswith("pong "):
+                with contextlib.suppress(ValueError):
+                    self._rtt.add((time.monotonic() - float(message[5:])) * 1000)
+
+        async def ping() -> None:
+            while channel.readyState in ("connecting", "open"):
+                if channel.readyState == "open":
+                    channel.send(f"ping {time.monotonic():.6f}")
+                await asyncio.sleep(PING_INTERVAL)
+
+        if self._pinger is not None:
+            self._pinger.cancel()
+        self._pinger = asyncio.create_task(ping(), name="huddle-rtt-ping")
+
+    async def _read(self, track: MediaStreamTrack) -> None:
+        remote = self.remote
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            if track.kind == "video":
+                first = remote._deliver_video(frame)
+            else:
+                first = remote._deliver_audio(frame)
+                self.level = sound_level(frame)
+                self._play_audio(frame)
+            if first or self.state is not PlayerState.PLAYING:
+                self._on_media()
+
+    def _on_media(self) -> None:
+        if self.state is PlayerState.PLAYING or self.stopped:
+            return
+        self._failures = 0
+        if self._offer_timer is not None:
+            self._offer_timer.cancel()
+            self._offer_timer = None
+        self._link.set_player_state(self, PlayerState.PLAYING)
+
+    def _play_audio(self, frame: Any) -> None:
+        if self.audio_muted:
+            return
+        if self._mixer_input is None:
+            self._mixer_input = self._link.audio_output()
+            if self._mixer_input is None:
+                self._mixer_input = False  # no speaker: do not ask again
+        if self._mixer_input:
+            self._mixer_input.write(frame)
+
+    # ------------------------------------------------------------ ending
+
+    async def on_session_closed(self, code: ErrorCode) -> None:
+        """The publisher ended this session. If the stream is still published (only the
+        connection ended), play it again; if it is gone, ``on_stream_deleted`` follows."""
+        await self.teardown(tell_service=False)
+        if not self.stopped and self._link.stream_exists(self.stream_id):
+            await self.retry(code)
+
+    async def on_stream_deleted(self) -> None:
+        """The stream left the room: NO_PLAY. Should it be published again, it plays again
+        (unless ``stop_playing_stream`` was called, as the seed does on DELETE)."""
+        await self.teardown(tell_service=False)
+        if not self.stopped:
+            self._link.set_player_state(self, PlayerState.NO_PLAY, ErrorCode.PUBLISHER_LEFT)
+
+    async def teardown(self, *, tell_service: bool) -> None:
+        """Close the peer connection (and the play session on the service)."""
+        session_id, self.session_id = self.session_id, None
+        if self._offer_timer is not None:
+            self._offer_timer.cancel()
+            self._offer_timer = None
+        await self._close_pc()
+        if tell_service and session_id is not None:
+            with contextlib.suppress(HuddleError):
+                await self._link.request(lambda rid: m.StopPlay(id=rid, session_id=session_id))
+
+    async def _close_pc(self) -> None:
+        pc, self._pc = self._pc, None
+        if self._pinger is not None:
+            self._pinger.cancel()
+            self._pinger = None
+        if pc is not None:
+            await pc.close()
+        readers = list(self._readers)
+        for reader in readers:
+            reader.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Stop for good (``stop_playing_stream``). Safe to call twice."""
+        self.stopped = True
+        await self.teardown(tell_service=True)
+        if self._mixer_input:
+            self._mixer_input.close()
+        self._mixer_input = None
+
+    async def quality(self) -> StreamQuality:
+        pc = self._pc
+        # Counters start again with each peer connection (one interval then reads 0 kbps).
+        received = {r.track.kind: seams.received_bytes(r) for r in pc.getReceivers()} if pc else {}
+        report = (
+            await pc.getStats() if pc is not None and pc.connectionState == "connected" else None
+        )
+        remote = self.remote
+        return self._meter.player(
+            report,
+            frames=remote.video_frames,
+            width=remote.width,
+            height=remote.height,
+            rtt_ms=self._rtt.rtt_ms,
+            codec=self.codec,
+            received=received,
+        )
+
+    @property
+    def codec(self) -> str:
+        """The video codec the publisher offered first (the one it sends)."""
+        pc = self._pc
+        if pc is None or pc.remoteDescription is None:
+            return ""
+        sdp = pc.remoteDescription.sdp
+        video = re.search(r"^m=video \d+ \S+ (\d+)", sdp, re.MULTILINE)
+        if video is None:
+            return ""
+        name = re.search(rf"^a=rtpmap:{video.group(1)} ([^/]+)/", sdp, re.MULTILINE)
+        return name.group(1).upper() if name else ""

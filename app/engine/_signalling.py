@@ -1,0 +1,142 @@
+"""One WebSocket to the room service: requests with replies, events to a callback.
+
+A connection lives from ``connect()`` until the socket closes; the engine makes a new one to
+reconnect. Replies are matched to requests by ``id``; everything else goes to ``on_event`` in
+arrival order. When the socket closes for any reason but ``close()``, pending requests fail
+with CONNECTION_LOST and ``on_closed(close_code)`` is called once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable
+
+import aiohttp
+
+from app.protocol import messages as m
+from app.protocol.errors import ErrorCode
+from app.protocol.limits import HARD_FRAME_BYTES
+
+from .errors import HuddleError, RequestTimeoutError, ServerConnectionError
+
+log = logging.getLogger("huddle.engine")
+
+
+class Signalling:
+    def __init__(
+        self,
+        url: str,
+        *,
+        on_event: Callable[[m.ServerMessage], None],
+        on_closed: Callable[[int | None], None],
+        request_timeout: float,
+    ) -> None:
+        self.url = url
+        self._on_event = on_event
+        self._on_closed = on_closed
+        self._timeout = request_timeout
+        self._ids = itertools.count(1)
+        self._pending: dict[int, asyncio.Future[m.ServerMessage]] = {}
+        self._http: aiohttp.ClientSession | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._closing = False
+
+    @property
+    def connected(self) -> bool:
+        return self._ws is not None and not self._ws.closed
+
+    async def connect(self) -> None:
+        """Open the socket; raises ServerConnectionError (SERVER_UNREACHABLE)."""
+        self._http = aiohttp.ClientSession()
+        try:
+            async with asyncio.timeout(self._timeout):
+                self._ws = await self._http.ws_connect(
+                    self.url, max_msg_size=HARD_FRAME_BYTES, autoping=True
+                )
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
+            await self._http.close()
+            self._http = None
+            reason = str(exc) or type(exc).__name__
+            raise ServerConnectionError(
+                ErrorCode.SERVER_UNREACHABLE,
+                f"The room service at {self.url} could not be reached ({reason}).",
+            ) from None
+        self._reader = asyncio.create_task(self._read(), name="huddle-signalling-reader")
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    async def request(self, message: m.ClientMessage) -> m.ServerMessage:
+        """Send a request and wait for its reply; an ``error`` reply raises HuddleError."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise ServerConnectionError(ErrorCode.CONNECTION_LOST)
+        future: asyncio.Future[m.ServerMessage] = asyncio.get_running_loop().create_future()
+        self._pending[message.id] = future
+        try:
+            await ws.send_bytes(m.encode(message))
+            async with asyncio.timeout(self._timeout):
+                reply = await future
+        except TimeoutError:
+            raise RequestTimeoutError(
+                ErrorCode.REQUEST_TIMEOUT,
+                f"The room service did not answer a {type(message).__name__.lower()} "
+                f"request within {self._timeout:g} s.",
+            ) from None
+        except (ConnectionError, aiohttp.ClientError, RuntimeError):
+            raise ServerConnectionError(ErrorCode.CONNECTION_LOST) from None
+        finally:
+            self._pending.pop(message.id, None)
+        if isinstance(reply, m.Error):
+            raise HuddleError(ErrorCode.from_wire(reply.code), reply.message)
+        return reply
+
+    async def _read(self) -> None:
+        ws = self._ws
+        assert ws is not None
+        try:
+            async for frame in ws:
+                if frame.type not in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                    continue
+                try:
+                    message = m.decode_server(frame.data)
+                except m.DecodeError as exc:
+                    log.warning("unreadable frame from the room service: %s", exc)
+                    continue
+                request_id = getattr(message, "id", None)
+                future = self._pending.get(request_id) if request_id is not None else None
+                if future is not None:
+                    if not future.done():
+                        future.set_result(message)
+                    continue
+                try:
+                    self._on_event(message)
+                except Exception:
+                    log.exception("handling %s failed", type(message).__name__)
+        finally:
+            for future in self._pending.values():
+                if not future.done():
+                    future.set_exception(ServerConnectionError(ErrorCode.CONNECTION_LOST))
+            code = ws.close_code
+            if not self._closing:
+                log.info("signalling closed by the other end (code %s)", code)
+                self._on_closed(code)
+
+    async def close(self) -> None:
+        """Close the socket without reporting it. Safe to call twice."""
+        self._closing = True
+        if self._ws is not None:
+            with contextlib.suppress(Exception):
+                await self._ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reader
+            self._reader = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None

@@ -1,0 +1,121 @@
+"""Options for the engine, a room login, a local stream and a publish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from aiortc.mediastreams import MediaStreamTrack
+
+VideoCodec = Literal["VP8", "H264"]
+SUPPORTED_CODECS: tuple[VideoCodec, ...] = ("VP8", "H264")
+
+
+@dataclass(kw_only=True)
+class IceServerConfig:
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+@dataclass(kw_only=True)
+class EngineConfig:
+    ice_servers: list[IceServerConfig] | None = None
+    """STUN/TURN servers. None: use what the room service hands out at login (none unless its
+    operator configured some). Never a public server by default."""
+    host_addresses: list[str] | None = None
+    """Gather ICE host candidates only on these local addresses (``["127.0.0.1"]`` keeps every
+    packet on loopback). None: every address but loopback, aioice's default."""
+    request_timeout: float = 10.0
+    """Seconds to wait for the room service to answer a request."""
+    reconnect_timeout: float = 90.0
+    """Seconds to keep trying to reconnect before RECONNECT_FAILED."""
+    reconnect_backoff: tuple[float, float] = (0.2, 5.0)
+    """First and longest wait between reconnect attempts (doubling, with jitter)."""
+    play_timeout: float = 15.0
+    """Seconds for a play to get its first frame before it is retried."""
+    quality_interval: float = 3.0
+    """Seconds between publishQualityUpdate / playQualityUpdate events."""
+    speaker: int | str | bool | None = None
+    """Where played audio goes: None for the default device, an index or name, or False for
+    nowhere (a headless bot)."""
+
+    def __post_init__(self) -> None:
+        for name in ("request_timeout", "reconnect_timeout", "play_timeout", "quality_interval"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+
+
+@dataclass(kw_only=True)
+class RoomConfig:
+    user_update: bool = False
+    """Receive roomUserUpdate (the seed's ``userUpdate``)."""
+
+
+@dataclass(kw_only=True)
+class CameraConfig:
+    """A camera and microphone stream (the seed's default ``createZegoStream()``)."""
+
+    video: bool = True
+    audio: bool = True
+    video_device: int | str | None = None
+    """Camera index, device path, or a video file/URL OpenCV opens. None: the first camera."""
+    audio_device: int | str | None = None
+    """Microphone index or name. None: the default microphone."""
+    width: int = 640
+    height: int = 480
+    fps: float = 30.0
+    fallback: Literal["pattern", "tone", "both"] | None = None
+    """What to send instead when a device is missing: the synthetic pattern and/or tone."""
+
+
+@dataclass(kw_only=True)
+class ScreenConfig:
+    monitor: int = 1
+    fps: float = 10.0
+    max_width: int = 1920
+    audio: bool = False
+    """Also capture the microphone."""
+
+
+@dataclass(kw_only=True)
+class CustomConfig:
+    """Your own sources: tracks, a media file, or the synthetic pattern and tone."""
+
+    video: MediaStreamTrack | Literal["pattern"] | None = None
+    audio: MediaStreamTrack | Literal["tone"] | None = None
+    file: str | Path | None = None
+    """A media file played (looping) as the stream's video and audio."""
+    width: int = 640
+    height: int = 480
+    fps: float = 30.0
+    tone_hz: float = 440.0
+    label: str = ""
+    """Text drawn on the pattern."""
+
+
+@dataclass(kw_only=True)
+class PublishOptions:
+    video_codec: VideoCodec = "VP8"
+    max_bitrate_kbps: int | None = None
+    """Cap the video bitrate (the receivers' estimate still lowers it). None: aiortc's range."""
+    extra_info: str = ""
+    """Stream extra info other users see (≤ 1024 bytes)."""
+    fps: float | None = None
+    """Send at most this many frames a second (below the capture rate)."""
+    width: int | None = None
+    height: int | None = None
+    """Scale frames to this size before encoding."""
+    codec_preferences: list[str] = field(default_factory=list)
+    """Internal: filled from ``video_codec``."""
+
+    def __post_init__(self) -> None:
+        if self.video_codec not in SUPPORTED_CODECS:
+            raise ValueError(
+                f"video_codec must be one of {SUPPORTED_CODECS}, got {self.video_codec!r}"
+            )
+        if (self.width is None) != (self.height is None):
+            raise ValueError("give both width and height, or neither")
+        if self.max_bitrate_kbps is not None and self.max_bitrate_kbps < 50:
+            raise ValueError(f"max_bitrate_kbps must be at least 50, got {self.max_bitrate_kbps}")

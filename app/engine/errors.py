@@ -1,0 +1,64 @@
+"""The engine's exceptions: one root, one subclass per operation, each with an error code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.protocol.errors import ErrorCode
+
+
+class HuddleError(Exception):
+    """Root of every Huddle error. ``code`` is an :class:`ErrorCode`; ``message`` a sentence."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str | None = None,
+        *,
+        extended_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message or code.message
+        self.extended_data = extended_data or {}
+        super().__init__(f"{code.name} ({int(code)}): {self.message}")
+
+    @classmethod
+    def of(cls, exc: BaseException, default: ErrorCode = ErrorCode.INTERNAL_ERROR) -> HuddleError:
+        """Wrap anything raised below the engine (protocol, media) as this class."""
+        if isinstance(exc, cls):
+            return exc
+        code = getattr(exc, "code", None)
+        message = getattr(exc, "message", None) or str(exc) or None
+        return cls(code if isinstance(code, ErrorCode) else default, message)
+
+
+class LoginError(HuddleError):
+    """Logging in (or back in) to a room failed."""
+
+
+class PublishError(HuddleError):
+    """Publishing or changing a published stream failed."""
+
+
+class PlayError(HuddleError):
+    """Playing a stream failed."""
+
+
+class MessageError(HuddleError):
+    """A broadcast, barrage or custom command was refused."""
+
+
+class DeviceError(HuddleError):
+    """A camera, microphone, speaker, screen or media file failed."""
+
+
+class EngineStateError(HuddleError):
+    """The call is not allowed now: not logged in, already logged in, or destroyed."""
+
+
+class RequestTimeoutError(HuddleError, TimeoutError):
+    """The room service did not answer in time."""
+
+
+class ServerConnectionError(HuddleError, ConnectionError):
+    """The room service could not be reached, or the connection to it was lost."""

@@ -1,0 +1,319 @@
+"""Microphone and speaker through sounddevice (PortAudio), at 48 kHz.
+
+Every played stream writes into one :class:`Mixer`; the speaker's PortAudio callback pulls the
+sum. PortAudio is loaded on first use, so a machine without it (or without a sound card) still
+runs everything else and gets a clear NO_MICROPHONE / NO_SPEAKER error here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import av
+import numpy as np
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from app.protocol.errors import ErrorCode
+
+from ._track import AUDIO_RATE, AUDIO_SAMPLES, AUDIO_TIME_BASE
+from .errors import MediaError
+
+log = logging.getLogger("huddle.media")
+
+SPEAKER_CHANNELS = 2
+SPEAKER_BLOCK = 480
+"""10 ms per speaker callback."""
+PREBUFFER_SAMPLES = AUDIO_RATE * 40 // 1000
+"""Each input waits for 40 ms of audio before it starts, as a cushion against jitter."""
+MAX_BUFFER_SAMPLES = AUDIO_RATE * 200 // 1000
+"""Beyond 200 ms queued, the oldest audio is dropped: latency beats completeness."""
+
+
+def _sounddevice() -> Any:
+    """Import sounddevice, turning a missing PortAudio into a MediaError."""
+    try:
+        import sounddevice
+    except OSError as exc:  # PortAudio library not found
+        raise MediaError(
+            ErrorCode.DEVICE_ERROR, f"PortAudio is not available ({exc}); install libportaudio2."
+        ) from None
+    return sounddevice
+
+
+@dataclass(frozen=True, slots=True)
+class AudioDevice:
+    index: int
+    name: str
+    is_default: bool
+
+
+def audio_devices(kind: str) -> list[AudioDevice]:
+    """Input (``kind="input"``) or output devices PortAudio can see; empty without PortAudio."""
+    try:
+        sd = _sounddevice()
+        devices = sd.query_devices()
+        default_in, default_out = sd.default.device
+    except (MediaError, Exception) as exc:  # no PortAudio, or PortAudio failing to start
+        log.info("no audio devices: %s", exc)
+        return []
+    channels = "max_input_channels" if kind == "input" else "max_output_channels"
+    default = default_in if kind == "input" else default_out
+    return [
+        AudioDevice(index=i, name=d["name"], is_default=i == default)
+        for i, d in enumerate(devices)
+        if d[channels] > 0
+    ]
+
+
+def resolve_audio_device(kind: str, device: int | str | None) -> int | None:
+    """An index for a device given by index, name (or part of it), or None for the default."""
+    devices = audio_devices(kind)
+    missing = ErrorCode.NO_MICROPHONE if kind == "input" else ErrorCode.NO_SPEAKER
+    if not devices:
+        raise MediaError(missing, device=str(device or ""))
+    if device is None or device == "":
+        return None
+    if isinstance(device, int) or device.isdigit():
+        index = int(device)
+        if any(d.index == index for d in devices):
+            return index
+    else:
+        matches = [d for d in devices if device.lower() in d.name.lower()]
+        if matches:
+            return matches[0].index
+    what = "microphone" if kind == "input" else "speaker"
+    raise MediaError(
+        ErrorCode.DEVICE_NOT_FOUND, f"No {what} matches {device!r}.", device=str(device)
+    )
+
+
+def _open_error(kind: str, device: object, exc: Exception) -> MediaError:
+    text = str(exc)
+    busy = "busy" in text.lower() or "unanticipated host error" in text.lower()
+    what = "microphone" if kind == "input" else "speaker"
+    return MediaError(
+        ErrorCode.DEVICE_BUSY if busy else ErrorCode.DEVICE_ERROR,
+        f"The {what} {device if device is not None else '(default)'} could not be opened: {text}",
+        device=str(device or ""),
+    )
+
+
+class MicrophoneSource(MediaStreamTrack):
+    """A microphone as a 48 kHz mono audio track in 20 ms frames."""
+
+    kind = "audio"
+
+    def __init__(self, device: int | str | None = None) -> None:
+        super().__init__()
+        self.device = device
+        self._stream: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._blocks: collections.deque[np.ndarray] = collections.deque(maxlen=25)
+        self._ready = asyncio.Event()
+        self._pts = 0
+        self.error: MediaError | None = None
+
+    @classmethod
+    async def open(cls, device: int | str | None = None) -> MicrophoneSource:
+        source = cls(device)
+        source._loop = asyncio.get_running_loop()
+        await source._loop.run_in_executor(None, source._open)
+        return source
+
+    def _open(self) -> None:
+        sd = _sounddevice()
+        index = resolve_audio_device("input", self.device)
+        try:
+            stream = sd.InputStream(
+                device=index,
+                samplerate=AUDIO_RATE,
+                channels=1,
+                dtype="int16",
+                blocksize=AUDIO_SAMPLES,
+                callback=self._callback,
+                finished_callback=self._finished,
+            )
+            stream.start()
+        except sd.PortAudioError as exc:
+            raise _open_error("input", self.device, exc) from None
+        self._stream = stream
+        log.info("microphone %s open", self.device if self.device is not None else "(default)")
+
+    def _callback(self, indata: np.ndarray, frames: int, _time: object, status: object) -> None:
+        block = indata[:, 0].copy()
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._push, block)
+
+    def _finished(self) -> None:
+        if self.readyState == "live" and self._loop and not self._loop.is_closed():
+            self.error = MediaError(ErrorCode.DEVICE_ERROR, "The microphone stopped.")
+            self._loop.call_soon_threadsafe(self._ready.set)
+
+    def _push(self, block: np.ndarray) -> None:
+        self._blocks.append(block)
+        self._ready.set()
+
+    async def recv(self) -> av.AudioFrame:
+        while not self._blocks:
+            if self.readyState != "live" or self.error is not None:
+                raise MediaStreamError
+            self._ready.clear()
+            await self._ready.wait()
+        block = self._blocks.popleft()
+        frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = AUDIO_RATE
+        frame.pts, frame.time_base = self._pts, AUDIO_TIME_BASE
+        self._pts += len(block)
+        return frame
+
+    def stop(self) -> None:
+        """Stop capturing and release the device. Safe to call twice."""
+        super().stop()
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.abort()
+            stream.close()
+        self._ready.set()
+
+
+class MixerInput:
+    """One played stream's audio on its way to the speaker.
+
+    Everything is mixed in mono (a call's voices are mono; FFmpeg's mono-to-stereo upmix
+    would cost 3 dB) and the sum goes to both speaker channels.
+    """
+
+    def __init__(self, mixer: Mixer) -> None:
+        self._mixer = mixer
+        self._resampler = av.AudioResampler(format="s16", layout="mono", rate=AUDIO_RATE)
+        self._chunks: collections.deque[np.ndarray] = collections.deque()
+        self._queued = 0
+        self._started = False
+        self.muted = False
+        self.volume = 1.0
+
+    def write(self, frame: av.AudioFrame) -> None:
+        """Queue a decoded frame (any rate and layout); called on the event loop."""
+        for out in self._resampler.resample(frame):
+            samples = out.to_ndarray().reshape(-1)
+            with self._mixer._lock:
+                self._chunks.append(samples)
+                self._queued += len(samples)
+                while self._queued > MAX_BUFFER_SAMPLES and len(self._chunks) > 1:
+                    self._queued -= len(self._chunks.popleft())
+
+    def _take(self, count: int) -> np.ndarray | None:
+        """Up to ``count`` frames for the speaker thread; called with the mixer lock held."""
+        if not self._started:
+            if self._queued < PREBUFFER_SAMPLES:
+                return None
+            self._started = True
+        if not self._queued:
+            self._started = False  # ran dry: build the cushion again
+            return None
+        out = np.zeros(count, np.int16)
+        filled = 0
+        while filled < count and self._chunks:
+            chunk = self._chunks[0]
+            take = min(count - filled, len(chunk))
+            out[filled : filled + take] = chunk[:take]
+            filled += take
+            if take == len(chunk):
+                self._chunks.popleft()
+            else:
+                self._chunks[0] = chunk[take:]
+        self._queued -= filled
+        return out
+
+    def close(self) -> None:
+        self._mixer._remove(self)
+
+
+class Mixer:
+    """Sums every input into one stereo 48 kHz signal, with clipping."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inputs: list[MixerInput] = []
+
+    def add_input(self) -> MixerInput:
+        mixer_input = MixerInput(self)
+        with self._lock:
+            self._inputs.append(mixer_input)
+        return mixer_input
+
+    def _remove(self, mixer_input: MixerInput) -> None:
+        with self._lock:
+            if mixer_input in self._inputs:
+                self._inputs.remove(mixer_input)
+
+    @property
+    def inputs(self) -> int:
+        return len(self._inputs)
+
+    def read(self, count: int) -> np.ndarray:
+        """The next ``count`` frames of the mix, (count, 2) int16; silence where nothing is
+        queued."""
+        total = np.zeros(count, np.int32)
+        with self._lock:
+            for mixer_input in self._inputs:
+                samples = mixer_input._take(count)
+                if samples is not None and not mixer_input.muted:
+                    if mixer_input.volume == 1.0:
+                        total += samples
+                    else:
+                        total += (samples * mixer_input.volume).astype(np.int32)
+        mono = np.clip(total, -32768, 32767).astype(np.int16)
+        return np.repeat(mono[:, None], SPEAKER_CHANNELS, axis=1)
+
+
+class Speaker:
+    """A speaker playing a :class:`Mixer`. Open it with ``await Speaker.open(...)``."""
+
+    def __init__(self, device: int | str | None = None, mixer: Mixer | None = None) -> None:
+        self.device = device
+        self.mixer = mixer or Mixer()
+        self._stream: Any = None
+        self.frames_played = 0
+
+    @classmethod
+    async def open(cls, device: int | str | None = None, mixer: Mixer | None = None) -> Speaker:
+        speaker = cls(device, mixer)
+        await asyncio.get_running_loop().run_in_executor(None, speaker._open)
+        return speaker
+
+    def _open(self) -> None:
+        sd = _sounddevice()
+        index = resolve_audio_device("output", self.device)
+        try:
+            stream = sd.OutputStream(
+                device=index,
+                samplerate=AUDIO_RATE,
+                channels=SPEAKER_CHANNELS,
+                dtype="int16",
+                blocksize=SPEAKER_BLOCK,
+                latency="low",
+                callback=self._callback,
+            )
+            stream.start()
+        except sd.PortAudioError as exc:
+            raise _open_error("output", self.device, exc) from None
+        self._stream = stream
+        log.info("speaker %s open", self.device if self.device is not None else "(default)")
+
+    def _callback(self, outdata: np.ndarray, frames: int, _time: object, status: object) -> None:
+        outdata[:] = self.mixer.read(frames)
+        self.frames_played += frames
+
+    def close(self) -> None:
+        """Stop playing and release the device. Safe to call twice."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.abort()
+            stream.close()

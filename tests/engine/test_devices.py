@@ -1,0 +1,89 @@
+"""The engine with real device code: OpenCV cameras, PulseAudio microphone and speaker."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from app.engine import CameraConfig, CustomConfig
+from app.media import dominant_frequency, read_stamp
+from tests.conftest import MIC_HZ
+from tests.engine.conftest import until
+from tests.engine.test_call import Received
+from tests.media.test_devices import write_pattern_video
+
+
+async def test_camera_switched_while_publishing(engines, tmp_path: Path) -> None:
+    first, second = tmp_path / "cam0.avi", tmp_path / "cam1.avi"
+    write_pattern_video(first, first=0)
+    write_pattern_video(second, first=5000)
+    a, _ = await engines("alice")
+    b, b_log = await engines("bob")
+    stream = await b.create_stream(camera=CameraConfig(video_device=str(first), audio=False))
+    assert stream.video.source_name == "cam0.avi" and not stream.errors
+    await b.start_publishing_stream("cam", stream)
+    remote = await a.start_playing_stream("cam")
+    received = Received(remote)
+    await until(lambda: len(received.stamps) >= 20)
+    assert max(received.stamps) < 60
+
+    await b.use_video_device(stream, str(second))
+    await until(lambda: received.stamps and received.stamps[-1] >= 5000)
+    await until(lambda: len([c for c in received.stamps if c >= 5000]) >= 20)
+    assert stream.video.source_name == "cam1.avi"
+    assert b.playing == {} and b.publishing == {"cam": "PUBLISHING"}
+    assert not b_log.of("deviceError")
+
+
+async def test_microphone_to_player(engines, pulse) -> None:
+    a, _ = await engines("alice")
+    b, _ = await engines("bob")
+    stream = await b.create_stream(camera=CameraConfig(video=False))
+    await b.start_publishing_stream("mic", stream)
+    remote = await a.start_playing_stream("mic")
+    received = Received(remote)
+    await until(lambda: len(received.samples) >= 100)
+    assert abs(dominant_frequency(received.audio[-48000:]) - MIC_HZ) < 5
+    assert remote.video_frames == 0 and remote.first_frame_ms is not None
+
+
+async def test_played_audio_comes_out_of_the_speaker(engines, engine_config, pulse) -> None:
+    listener = replace(engine_config, speaker=None)  # the default device: PulseAudio's null sink
+    a, a_log = await engines("alice", config=listener)
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=CustomConfig(audio="tone", tone_hz=880))
+    await b.start_publishing_stream("tone", stream)
+    remote = await a.start_playing_stream("tone")
+    assert await remote.wait_first_frame(10)
+    await asyncio.sleep(0.5)
+    recorded = await asyncio.to_thread(pulse.record_speaker, 1.5)
+    assert len(recorded) > 24000
+    assert abs(dominant_frequency(recorded[-24000:]) - 880) < 5
+    a.mute_play_stream_audio("tone", True)
+    await asyncio.sleep(0.4)
+    muted = await asyncio.to_thread(pulse.record_speaker, 1.0)
+    assert np.abs(muted[-12000:]).max() < 100
+    assert not a_log.of("deviceError")
+
+
+async def test_a_failing_camera_turns_black_and_is_reported(engines, tmp_path: Path) -> None:
+    path = tmp_path / "cam.avi"
+    write_pattern_video(path)
+    a, _ = await engines("alice")
+    b, b_log = await engines("bob")
+    stream = await b.create_stream(camera=CameraConfig(video_device=str(path), audio=False))
+    await b.start_publishing_stream("cam", stream)
+    remote = await a.start_playing_stream("cam")
+    received = Received(remote)
+    await until(lambda: len(received.stamps) >= 5)
+    camera = stream.video.source
+    camera._fail(RuntimeError("unplugged"))  # what the capture thread does when the device dies
+    await until(lambda: b_log.of("deviceError") != [])
+    assert b_log.of("deviceError")[0][1] == "cam.avi"
+    received.luma.clear()
+    await until(lambda: len(received.luma) >= 3, timeout=5)
+    assert received.luma[-1] < 20  # black, and the stream goes on
+    assert stream.video.failed and read_stamp(remote.video_frame) is None

@@ -1,0 +1,260 @@
+"""Logging in and failing to, losing the service and getting it back, and ending cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from app.engine import (
+    CameraConfig,
+    CustomConfig,
+    DeviceError,
+    Engine,
+    EngineConfig,
+    EngineStateError,
+    ErrorCode,
+    PlayerState,
+    RoomConfig,
+    User,
+)
+from app.protocol import messages as m
+from app.server import RoomServer
+from tests.conftest import APP_ID
+from tests.engine.conftest import Recorder, until
+
+PATTERN = CustomConfig(video="pattern", audio="tone")
+
+
+def room_events(recorder: Recorder) -> list[tuple]:
+    return [s for s in recorder.sequence if s[0] == "room"]
+
+
+async def test_login_failures_say_why_and_leave_the_engine_usable(engines, server, token) -> None:
+    engine, log = await engines("alice", login=False)
+    bad = token("alice", room_id="another-room")
+    assert not await engine.login_room("room-1", bad, User("alice"))
+    assert not await engine.login_room("bad room id", token("alice"), User("alice"))
+    assert not await engine.login_room("room-1", token("alice"), User("bob"))
+    assert room_events(log) == [
+        ("room", "LOGINING", 0),
+        ("room", "LOGIN_FAILED", ErrorCode.TOKEN_ROOM_MISMATCH),
+        ("room", "LOGINING", 0),
+        ("room", "LOGIN_FAILED", ErrorCode.ROOM_ID_INVALID),
+        ("room", "LOGINING", 0),
+        ("room", "LOGIN_FAILED", ErrorCode.TOKEN_USER_ID_MISMATCH),
+    ]
+    message = log.of("roomStateChanged")[1][3]["message"]
+    assert "another-room" in message  # the sentence says which room the token was for
+    assert await engine.login_room("room-1", token("alice"), User("alice"))
+    with pytest.raises(EngineStateError) as info:
+        await engine.login_room("room-1", token("alice"), User("alice"))
+    assert info.value.code is ErrorCode.INVALID_STATE
+
+
+async def test_unreachable_service(engine_config, token) -> None:
+    engine = Engine(APP_ID, "ws://127.0.0.1:9/ws", engine_config)
+    log = Recorder(engine)
+    assert not await engine.login_room("room-1", token("alice"), User("alice"))
+    assert room_events(log)[-1] == ("room", "LOGIN_FAILED", ErrorCode.SERVER_UNREACHABLE)
+    await engine.destroy_engine()
+
+
+async def test_server_killed_and_restarted_reconnects_and_frames_flow_again(
+    service_config, engine_config, engines
+) -> None:
+    first = RoomServer(service_config)
+    await first.start()
+    port = first.port
+    a, a_log = await engines("alice", url=first.url)
+    b, b_log = await engines("bob", url=first.url)
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("bob-cam", stream)
+    remote = await a.start_playing_stream("bob-cam")
+    assert await remote.wait_first_frame(10)
+
+    await first.stop()
+    await until(lambda: a.room_state == "RECONNECTING" and b.room_state == "RECONNECTING")
+    frozen = remote.video_frames
+    second = RoomServer(service_config, port=port)
+    await second.start()
+    try:
+        await until(lambda: a.room_state == "CONNECTED" and b.room_state == "CONNECTED", timeout=15)
+        await until(lambda: a.playing.get("bob-cam") == PlayerState.PLAYING, timeout=15)
+        await until(lambda: remote.video_frames > frozen + 30, timeout=10)
+        assert room_events(a_log)[-2:] == [
+            ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST),
+            ("room", "RECONNECTED", 0),
+        ]
+        assert room_events(b_log)[-2:] == room_events(a_log)[-2:]
+        publisher = [s for s in b_log.sequence if s[0] == "publisher"]
+        assert publisher[-2:] == [
+            ("publisher", "bob-cam", "PUBLISH_REQUESTING", ErrorCode.CONNECTION_LOST),
+            ("publisher", "bob-cam", "PUBLISHING", 0),
+        ]
+        assert a.playing == {"bob-cam": PlayerState.PLAYING}
+        assert second.service.stats()["streams"] == 1
+    finally:
+        await a.destroy_engine()
+        await b.destroy_engine()
+        await second.stop()
+
+
+async def test_a_silent_service_is_detected_by_heartbeat(server, engines, monkeypatch) -> None:
+    config = EngineConfig(
+        host_addresses=["127.0.0.1"],
+        speaker=False,
+        request_timeout=0.8,
+        reconnect_backoff=(0.1, 0.3),
+    )
+    a, log = await engines("alice", config=config)
+    service = server.service
+    original = service._handlers[m.Heartbeat]
+    service._handlers[m.Heartbeat] = lambda session, msg: None  # the service stops answering
+    await until(lambda: ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST) in room_events(log))
+    service._handlers[m.Heartbeat] = original
+    await until(lambda: room_events(log)[-1] == ("room", "RECONNECTED", 0), timeout=5)
+    await asyncio.sleep(1.0)  # heartbeats are answered again: it stays connected
+    assert a.room_state == "CONNECTED" and room_events(log)[-1] == ("room", "RECONNECTED", 0)
+
+
+async def test_reconnect_gives_up_after_its_timeout(service_config, token) -> None:
+    server = RoomServer(service_config)
+    await server.start()
+    config = EngineConfig(
+        host_addresses=["127.0.0.1"],
+        speaker=False,
+        reconnect_timeout=1.5,
+        reconnect_backoff=(0.1, 0.3),
+    )
+    engine = Engine(APP_ID, server.url, config)
+    log = Recorder(engine)
+    assert await engine.login_room("room-1", token("alice"), User("alice"))
+    stream = await engine.create_stream(custom=PATTERN)
+    await engine.start_publishing_stream("s", stream)
+    await server.stop()
+    await until(lambda: engine.room_state == "DISCONNECTED", timeout=10)
+    assert log.sequence[-4:] == [
+        ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST),
+        ("publisher", "s", "PUBLISH_REQUESTING", ErrorCode.CONNECTION_LOST),
+        ("publisher", "s", "NO_PUBLISH", ErrorCode.RECONNECT_TIMEOUT),
+        ("room", "RECONNECT_FAILED", ErrorCode.RECONNECT_TIMEOUT),
+    ]
+    await engine.destroy_engine()
+
+
+async def test_logout_while_reconnecting_stops_trying(service_config, token) -> None:
+    server = RoomServer(service_config)
+    await server.start()
+    engine = Engine(APP_ID, server.url, EngineConfig(host_addresses=["127.0.0.1"], speaker=False))
+    log = Recorder(engine)
+    await engine.login_room("room-1", token("alice"), User("alice"))
+    await server.stop()
+    await until(lambda: engine.room_state == "RECONNECTING")
+    await engine.logout_room()
+    assert room_events(log)[-1] == ("room", "LOGOUT_FAILED", ErrorCode.CONNECTION_LOST)
+    assert engine.room_state == "DISCONNECTED"
+    await engine.destroy_engine()
+
+
+def _huddle_threads() -> set[str]:
+    return {
+        t.name
+        for t in threading.enumerate()
+        if t.name.startswith("huddle-") or t.name.endswith("-decoder")
+    }
+
+
+async def test_destroy_engine_leaves_nothing_running(engines) -> None:
+    baseline_tasks = {t for t in asyncio.all_tasks() if not t.done()}
+    a, _ = await engines("alice")
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("s", stream)
+    remote = await a.start_playing_stream("s")
+    assert await remote.wait_first_frame(10)
+    b.set_sound_level_delegate(True, 200)
+    assert _huddle_threads(), "decoder threads run while playing"
+    publication = b._publications["s"]
+    peers = list(publication._peers.values())
+
+    for engine in (a, b):
+        await engine.destroy_engine()
+        await engine.destroy_engine()  # twice is fine
+    await asyncio.sleep(0.2)
+    leftover = {t for t in asyncio.all_tasks() if not t.done()} - baseline_tasks
+    leftover.discard(asyncio.current_task())
+    assert not leftover, sorted(t.get_name() for t in leftover)
+    assert not _huddle_threads()
+    assert all(peer.pc.connectionState == "closed" for peer in peers)
+    assert stream.destroyed and stream.video.readyState == "ended"
+    with pytest.raises(EngineStateError):
+        await a.create_stream(custom=PATTERN)
+
+
+async def test_no_camera_is_reported_and_the_stream_has_what_works(engines, pulse) -> None:
+    engine, log = await engines("alice")
+    stream = await engine.create_stream()  # this machine has no camera, PulseAudio a microphone
+    assert not stream.has_video and stream.has_audio
+    assert [e.code for e in stream.errors] == [ErrorCode.NO_CAMERA]
+    assert log.of("deviceError") == [(ErrorCode.NO_CAMERA, "0")]
+    assert await engine.start_publishing_stream("audio-only", stream)
+
+    with pytest.raises(DeviceError) as info:
+        await engine.create_stream(camera=CameraConfig(audio_device="no such microphone"))
+    assert info.value.code is ErrorCode.NO_CAMERA
+    assert "no such microphone" in info.value.message
+
+    fallback = await engine.create_stream(
+        camera=CameraConfig(audio_device="no such microphone", fallback="both")
+    )
+    assert fallback.has_video and fallback.has_audio
+    assert [e.code for e in fallback.errors] == [ErrorCode.NO_CAMERA, ErrorCode.DEVICE_NOT_FOUND]
+
+
+async def test_a_user_with_no_devices_joins_and_plays(engines) -> None:
+    b, _ = await engines("bob")
+    await b.start_publishing_stream("b", await b.create_stream(custom=PATTERN))
+    a, _ = await engines("alice")  # never creates a stream
+    remote = await a.start_playing_stream("b")
+    assert await remote.wait_first_frame(10)
+
+
+async def test_check_system_requirements_probes_this_machine(engines, pulse, monkeypatch) -> None:
+    engine, _ = await engines("alice", login=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    result = await engine.check_system_requirements()
+    seed = result.to_dict()
+    assert set(seed) == {
+        "webRTC",
+        "customCapture",
+        "camera",
+        "microphone",
+        "videoCodec",
+        "screenSharing",
+        "errInfo",
+    }
+    assert seed["webRTC"] and seed["customCapture"] and seed["microphone"]
+    assert seed["videoCodec"] == {"H264": True, "H265": False, "VP8": True, "VP9": False}
+    assert not seed["camera"] and "camera" in seed["errInfo"]
+    assert not seed["screenSharing"] and "display" in seed["errInfo"]["screenSharing"]
+    assert "RTP" in seed["errInfo"]["videoCodec.H265"]
+
+
+async def test_events_reject_unknown_names_and_survive_raising_handlers(engines, caplog) -> None:
+    engine, log = await engines("alice", login=False)
+    with pytest.raises(ValueError, match="unknown event"):
+        engine.on("roomStateChange", print)
+
+    def broken(*args) -> None:
+        raise RuntimeError("handler bug")
+
+    engine.on("roomStateChanged", broken)
+    from app.server import mint_token
+    from tests.conftest import SECRET
+
+    token = mint_token(app_id=APP_ID, secret=SECRET, user_id="alice")
+    assert await engine.login_room("room-1", token, User("alice"), RoomConfig())
+    assert room_events(log)[-1] == ("room", "LOGINED", 0)
+    assert "handler bug" in caplog.text

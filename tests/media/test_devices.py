@@ -1,0 +1,209 @@
+"""Real devices: OpenCV reading a recording as a camera, PulseAudio's microphone and speaker,
+an X screen, media files; and the mixer every played stream goes through."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+import pytest
+
+from app.media import (
+    CameraSource,
+    MediaError,
+    MediaFileSource,
+    MicrophoneSource,
+    Mixer,
+    PatternSource,
+    ScreenSource,
+    Speaker,
+    StreamRecorder,
+    ToneSource,
+    dominant_frequency,
+    list_microphones,
+    list_speakers,
+    read_stamp,
+)
+from app.protocol.errors import ErrorCode
+from tests.conftest import MIC_HZ
+
+
+def write_pattern_video(path: Path, frames: int = 60, first: int = 0) -> None:
+    """A recording of the pattern (counters from ``first``), for OpenCV to open as a camera."""
+    pattern = PatternSource(320, 240)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240))
+    for i in range(first, first + frames):
+        yuv = pattern.render(i, 1_000_000 + i)
+        writer.write(cv2.cvtColor(yuv, cv2.COLOR_YUV2BGR_I420))
+    writer.release()
+
+
+async def test_camera_reads_a_recording_through_opencv(tmp_path: Path) -> None:
+    path = tmp_path / "camera.avi"
+    write_pattern_video(path)
+    camera = await CameraSource.open(str(path))
+    try:
+        frames = [await camera.recv() for _ in range(40)]
+    finally:
+        camera.stop()
+    counters = [read_stamp(f).counter for f in frames]
+    # The recording plays in order (the newest frame wins, so one may be skipped under load).
+    assert counters[0] <= 3
+    assert all(0 < b - a <= 2 for a, b in itertools.pairwise(counters))
+    assert (camera.width, camera.height) == (320, 240)
+    assert not camera._thread  # the capture thread is gone
+
+
+async def test_missing_and_broken_cameras_say_so(tmp_path: Path) -> None:
+    with pytest.raises(MediaError) as info:
+        await CameraSource.open(7)
+    assert info.value.code is ErrorCode.DEVICE_NOT_FOUND and "/dev/video7" in info.value.message
+    junk = tmp_path / "junk.avi"
+    junk.write_bytes(b"not a video")
+    with pytest.raises(MediaError) as info:
+        await CameraSource.open(str(junk))
+    assert info.value.code in (ErrorCode.MEDIA_FILE_ERROR, ErrorCode.DEVICE_BUSY)
+
+
+async def test_microphone_hears_the_sine_source(pulse) -> None:
+    assert list_microphones() and list_speakers()
+    mic = await MicrophoneSource.open()
+    try:
+        frames = [await mic.recv() for _ in range(40)]
+    finally:
+        mic.stop()
+    samples = np.concatenate([f.to_ndarray().reshape(-1) for f in frames])
+    assert all(f.sample_rate == 48000 and f.samples == 960 for f in frames)
+    assert abs(dominant_frequency(samples[-24000:]) - MIC_HZ) < 5
+    assert [f.pts for f in frames] == [960 * i for i in range(40)]
+
+
+async def test_unknown_microphone_is_not_found(pulse) -> None:
+    with pytest.raises(MediaError) as info:
+        await MicrophoneSource.open("no such microphone")
+    assert info.value.code is ErrorCode.DEVICE_NOT_FOUND
+
+
+async def test_speaker_plays_the_mix(pulse) -> None:
+    mixer = Mixer()
+    speaker = await Speaker.open(None, mixer)
+    tone, other = ToneSource(500), ToneSource(1500, amplitude=0.05)
+    inputs = [mixer.add_input(), mixer.add_input()]
+
+    async def feed(source, mixer_input) -> None:
+        while True:
+            mixer_input.write(await source.recv())
+
+    feeders = [asyncio.create_task(feed(s, i)) for s, i in zip((tone, other), inputs, strict=True)]
+    try:
+        recorded = await asyncio.to_thread(pulse.record_speaker, 1.5)
+    finally:
+        for task in feeders:
+            task.cancel()
+        speaker.close()
+        speaker.close()
+    assert len(recorded) > 24000
+    assert abs(dominant_frequency(recorded[-24000:]) - 500) < 5  # the louder of the two
+    assert speaker.frames_played > 24000
+
+
+def test_mixer_sums_and_clips() -> None:
+    mixer = Mixer()
+    loud, quiet = mixer.add_input(), mixer.add_input()
+
+    def frame(value: int) -> av.AudioFrame:
+        f = av.AudioFrame.from_ndarray(
+            np.full((1, 1920), value, np.int16), format="s16", layout="mono"
+        )
+        f.sample_rate = 48000
+        return f
+
+    for _ in range(3):
+        loud.write(frame(30000))
+        quiet.write(frame(5000))
+    out = mixer.read(480)
+    assert out.shape == (480, 2) and (out == 32767).all()  # 35000 clips, both channels
+    quiet.muted = True
+    assert (mixer.read(480) == 30000).all()
+    loud.close()
+    quiet.close()
+    assert mixer.inputs == 0 and not mixer.read(480).any()
+
+
+async def test_screen_capture_under_xvfb(xvfb, monkeypatch) -> None:
+    monkeypatch.setenv("DISPLAY", xvfb)
+    screen = await ScreenSource.open(1, fps=5, max_width=640)
+    try:
+        frame = await asyncio.wait_for(screen.recv(), 5)
+    finally:
+        screen.stop()
+    assert frame.width == 640 and frame.height == 400  # 1280x800 scaled to 640 wide
+
+
+async def test_screen_capture_without_a_display(monkeypatch) -> None:
+    monkeypatch.delenv("DISPLAY", raising=False)
+    with pytest.raises(MediaError) as info:
+        await ScreenSource.open()
+    assert info.value.code is ErrorCode.SCREEN_CAPTURE_UNAVAILABLE
+
+
+async def test_recorder_writes_a_file_that_plays_back(tmp_path: Path) -> None:
+    path = tmp_path / "out" / "call.mkv"
+    recorder = StreamRecorder(path)
+    video, audio = PatternSource(320, 240, fps=30), ToneSource(440)
+    start = time.monotonic()
+    while time.monotonic() - start < 1.0:
+        recorder.add_video(await video.recv())
+        recorder.add_audio(await audio.recv())
+    recorder.close()
+    recorder.close()
+    with av.open(str(path)) as container:
+        kinds = sorted(s.type for s in container.streams)
+        decoded = [f for f in container.decode(video=0)]
+    assert kinds == ["audio", "video"]
+    assert len(decoded) >= 25 and read_stamp(decoded[-1]) is not None
+
+    media = MediaFileSource(path)
+    frame = await asyncio.wait_for(media.video.recv(), 5)
+    sound = await asyncio.wait_for(media.audio.recv(), 5)
+    assert read_stamp(frame) is not None and sound.sample_rate == 48000
+    media.video.stop()
+    media.audio.stop()
+
+
+def test_a_missing_media_file_says_so(tmp_path: Path) -> None:
+    with pytest.raises(MediaError) as info:
+        MediaFileSource(tmp_path / "nothing.mp4")
+    assert info.value.code is ErrorCode.MEDIA_FILE_ERROR
+
+
+def test_without_a_sound_server_there_is_no_microphone_and_the_engine_says_so() -> None:
+    script = """
+import asyncio
+from app.engine import Engine, CameraConfig, DeviceError
+async def main():
+    engine = Engine(1, "ws://127.0.0.1:9/ws")
+    try:
+        await engine.create_stream(camera=CameraConfig())
+    except DeviceError as exc:
+        print(exc.code.name, [e.code.name for e in []])
+    requirements = await engine.check_system_requirements()
+    print(requirements.microphone, requirements.camera, requirements.web_rtc)
+    await engine.destroy_engine()
+asyncio.run(main())
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("PULSE_SERVER", "DISPLAY")}
+    env["PULSE_SERVER"] = "unix:/nonexistent"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["NO_CAMERA []", "False False True"]
