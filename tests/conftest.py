@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
+from pathlib import Path
 
 # Must be set before anything imports Qt (pytest-qt aborts without a platform).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -43,6 +46,8 @@ def xvfb() -> str:
 
 APP_ID = 7
 SECRET = b"test-secret-0123456789-abcdefghijkl"
+CLI_SECRET = "cli-secret-with-enough-bytes-0123456789"
+BIN = Path(sys.executable).parent
 
 
 @pytest.fixture
@@ -66,3 +71,27 @@ def token():
         return mint_token(app_id=APP_ID, secret=SECRET, user_id=user_id, room_id=room_id, **kwargs)
 
     return make
+
+
+@pytest.fixture
+async def cli_server(tmp_path: Path):
+    """``huddle-server --port 0`` as a real process: (process, ws URL)."""
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(CLI_SECRET + "\n")
+    proc = await asyncio.create_subprocess_exec(
+        BIN / "huddle-server",
+        "--port",
+        "0",
+        "--app-id",
+        "1",
+        "--secret-file",
+        str(secret_file),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
+    assert line.startswith("listening on ws://127.0.0.1:") and line.endswith("/ws"), line
+    yield proc, line.removeprefix("listening on ")
+    if proc.returncode is None:
+        proc.kill()
+        await proc.wait()

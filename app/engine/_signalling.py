@@ -107,11 +107,14 @@ class Signalling:
                 except m.DecodeError as exc:
                     log.warning("unreadable frame from the room service: %s", exc)
                     continue
-                request_id = getattr(message, "id", None)
-                future = self._pending.get(request_id) if request_id is not None else None
-                if future is not None:
-                    if not future.done():
+                if isinstance(message, m.ServerReply):
+                    future = self._pending.get(message.id) if message.id is not None else None
+                    if future is not None and not future.done():
                         future.set_result(message)
+                    elif isinstance(message, m.Error) and message.id is None:
+                        log.warning("the room service says: %s", message.message)
+                    else:  # the request gave up waiting (timeout, logout) before this came
+                        log.debug("late reply to request %s", message.id)
                     continue
                 try:
                     self._on_event(message)

@@ -87,3 +87,19 @@ async def test_a_failing_camera_turns_black_and_is_reported(engines, tmp_path: P
     await until(lambda: len(received.luma) >= 3, timeout=5)
     assert received.luma[-1] < 20  # black, and the stream goes on
     assert stream.video.failed and read_stamp(remote.video_frame) is None
+
+
+async def test_microphone_switched_while_publishing(engines, pulse) -> None:
+    a, _ = await engines("alice")
+    b, b_log = await engines("bob")
+    stream = await b.create_stream(camera=CameraConfig(video=False, audio_device="default"))
+    await b.start_publishing_stream("mic", stream)
+    remote = await a.start_playing_stream("mic")
+    received = Received(remote)
+    await until(lambda: len(received.samples) >= 25)
+    await b.use_audio_device(stream, "pulse")
+    assert stream.audio.source_name == "pulse"
+    received.samples.clear()
+    await until(lambda: len(received.samples) >= 100)
+    assert abs(dominant_frequency(received.audio[-48000:]) - MIC_HZ) < 5
+    assert not b_log.of("deviceError")

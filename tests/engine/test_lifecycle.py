@@ -258,3 +258,31 @@ async def test_events_reject_unknown_names_and_survive_raising_handlers(engines,
     assert await engine.login_room("room-1", token, User("alice"), RoomConfig())
     assert room_events(log)[-1] == ("room", "LOGINED", 0)
     assert "handler bug" in caplog.text
+
+
+async def test_every_candidate_stays_on_loopback_and_no_stun_is_used(engines) -> None:
+    a, _ = await engines("alice")
+    b, _ = await engines("bob")
+    await b.start_publishing_stream("s", await b.create_stream(custom=PATTERN))
+    remote = await a.start_playing_stream("s")
+    assert await remote.wait_first_frame(10)
+    offer = next(iter(b._publications["s"]._peers.values())).pc.localDescription.sdp
+    answer = a._playbacks["s"]._pc.localDescription.sdp
+    for sdp in (offer, answer):
+        candidates = [line for line in sdp.splitlines() if line.startswith("a=candidate:")]
+        assert candidates and all(" 127.0.0.1 " in c and "typ host" in c for c in candidates)
+    assert a.ice_servers() == [] and b.ice_servers() == []
+
+
+async def test_ice_servers_come_from_the_service(service_config, engine_config, token) -> None:
+    from dataclasses import replace
+
+    service_config.ice_servers = [
+        m.IceServer(urls=["turn:127.0.0.1:3478"], username="u", credential="p")
+    ]
+    async with RoomServer(service_config) as server:
+        engine = Engine(APP_ID, server.url, replace(engine_config, ice_servers=None))
+        assert await engine.login_room("r", token("alice"), User("alice"))
+        [ice] = engine.ice_servers()
+        assert (ice.urls, ice.username, ice.credential) == (["turn:127.0.0.1:3478"], "u", "p")
+        await engine.destroy_engine()

@@ -7,18 +7,15 @@ import json
 import os
 import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
 
 from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
+from tests.conftest import BIN
+from tests.conftest import CLI_SECRET as SECRET
 from tests.wsclient import WsClient
-
-BIN = Path(sys.executable).parent
-SECRET = "cli-secret-with-enough-bytes-0123456789"
 
 
 def huddle_token(*args: str, secret: str = SECRET) -> subprocess.CompletedProcess[str]:
@@ -28,30 +25,6 @@ def huddle_token(*args: str, secret: str = SECRET) -> subprocess.CompletedProces
         text=True,
         timeout=30,
     )
-
-
-@pytest.fixture
-async def cli_server(tmp_path: Path):
-    secret_file = tmp_path / "secret"
-    secret_file.write_text(SECRET + "\n")
-    proc = await asyncio.create_subprocess_exec(
-        BIN / "huddle-server",
-        "--port",
-        "0",
-        "--app-id",
-        "1",
-        "--secret-file",
-        str(secret_file),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
-    assert line.startswith("listening on ws://127.0.0.1:") and line.endswith("/ws"), line
-    url = line.removeprefix("listening on ")
-    yield proc, url
-    if proc.returncode is None:
-        proc.kill()
-        await proc.wait()
 
 
 async def test_server_prints_its_line_answers_healthz_and_stops_on_sigterm(cli_server) -> None:
