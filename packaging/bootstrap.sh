@@ -45,6 +45,13 @@ ensure_apt() {
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# pip, quiet, without the warnings some machines' pip.conf adds about missing local indexes.
+_pip() {
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" 2> >(
+        grep -v -e "^WARNING: Location 'file:" -e "BuildBackendWarning" >&2
+    )
+}
+
 ensure_venv() {
     local extra="$1"
     local python="${PYTHON:-python3}"
@@ -64,9 +71,8 @@ ensure_venv() {
     want="$(cat "$ROOT/pyproject.toml" "$ROOT/packaging/constraints.txt" | sha256sum | cut -c1-16)"
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         _say "installing Python packages (.[$extra])"
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-            -c "$ROOT/packaging/constraints.txt" -e "$ROOT[$extra]"
+        _pip install --upgrade pip
+        _pip install -c "$ROOT/packaging/constraints.txt" -e "$ROOT[$extra]"
         echo "$want" > "$stamp"
     fi
 }
