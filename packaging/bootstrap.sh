@@ -14,7 +14,7 @@ RUNTIME_APT=(
     libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0
     libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-xfixes0
-    fonts-noto-cjk
+    fonts-noto-cjk fonts-noto-color-emoji
 )
 # What the tests add: real audio devices (PulseAudio null sink and sine source, reached
 # through the ALSA pulse plugin), a real X server for screenshots, the .desktop validator.
@@ -74,5 +74,9 @@ ensure_venv() {
         _pip install --upgrade pip
         _pip install -c "$ROOT/packaging/constraints.txt" -e "$ROOT[$extra]"
         echo "$want" > "$stamp"
+    fi
+    if [ "$extra" != engine ]; then
+        # The UI's translations: compiled from resources/translations/*.ts (quick).
+        "$VENV/bin/python" -m app.ui.i18n build >/dev/null
     fi
 }

@@ -1,43 +1,50 @@
-"""``huddle``: the desktop app's entry point.
+"""``huddle``: the desktop app (``python -m app`` too).
 
-Until the desktop window lands (issue #4) it runs the embedded room service of "this computer"
-in the foreground, with the per-install secret, so engines and bots on this machine can join.
+With no arguments it opens the join dialog. ``--room`` and ``--name`` fill it in, and
+``--join`` joins at once (handy for scripts and a second window on the same machine).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from app import __version__
-from app.server.embedded import (
-    LOCAL_APP_ID,
-    LOCAL_HOST,
-    LOCAL_PORT,
-    load_or_create_secret,
-    secret_path,
-)
-from app.server.rooms import ServiceConfig
 
-from ._logging import setup_logging
-from .server import serve
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="huddle", description="Huddle: self-hosted video calls.")
+    parser.add_argument("--room", help="room ID to fill in")
+    parser.add_argument("--name", help="your display name")
+    parser.add_argument("--server", help="a room service URL (default: this computer)")
+    parser.add_argument("--app-id", type=int, default=1, help="the remote server's app ID")
+    parser.add_argument("--token", help="a login token for --server")
+    parser.add_argument("--join", action="store_true", help="join at once with what is given")
+    parser.add_argument("--language", choices=["en", "zh_CN"], help="use this language from now on")
+    parser.add_argument("--version", action="version", version=f"huddle {__version__}")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="huddle", description="Huddle: self-hosted video calls.")
-    parser.add_argument("--port", type=int, default=LOCAL_PORT)
-    parser.add_argument("--version", action="version", version=f"huddle {__version__}")
-    args = parser.parse_args(argv)
-    setup_logging("info", "text")
-    config = ServiceConfig(app_id=LOCAL_APP_ID, secret=load_or_create_secret())
-    print(f"room service for this computer; token secret in {secret_path()}", file=sys.stderr)
-    try:
-        asyncio.run(serve(config, LOCAL_HOST, args.port))
-    except OSError as exc:
-        print(f"huddle: cannot listen on {LOCAL_HOST}:{args.port}: {exc.strerror}", file=sys.stderr)
-        return 1
-    return 0
+    args = build_parser().parse_args(argv)
+    # Qt is imported only here, so --help and --version work without a display or Qt.
+    from app.ui.app import run
+    from app.ui.call import JoinRequest
+
+    if args.join and not (args.room and args.name):
+        print("huddle: --join needs --room and --name", file=sys.stderr)
+        return 2
+    request = None
+    if args.room or args.name or args.server:
+        request = JoinRequest(
+            room_id=args.room or "",
+            user_name=args.name or "",
+            mode="remote" if args.server else "local",
+            url=args.server or "",
+            app_id=args.app_id,
+            token=args.token or "",
+        )
+    return run(sys.argv[:1], language=args.language, prefill=request, join_now=args.join)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ await engine.start_publishing_stream("alice-cam", stream)
 remote = await engine.start_playing_stream("bob-cam")
 """
 
+from app.media.devices import DeviceInfo
 from app.protocol.errors import ErrorCode
 
 from .config import (
@@ -21,6 +22,7 @@ from .config import (
 )
 from .data import (
     ChatMessage,
+    DeviceLists,
     DeviceStatus,
     PlayerState,
     PlayerStateResult,
@@ -57,6 +59,8 @@ __all__ = [
     "ChatMessage",
     "CustomConfig",
     "DeviceError",
+    "DeviceInfo",
+    "DeviceLists",
     "DeviceStatus",
     "Engine",
     "EngineConfig",

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from app.media.devices import DeviceInfo
 from app.protocol import messages as m
 
 
@@ -193,3 +194,12 @@ class SystemRequirements:
             "screenSharing": self.screen_sharing,
             "errInfo": dict(self.err_info),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceLists:
+    """What ``enum_devices()`` found."""
+
+    cameras: list[DeviceInfo]
+    microphones: list[DeviceInfo]
+    speakers: list[DeviceInfo]

@@ -32,6 +32,7 @@ from app.media import (
     ToneSource,
 )
 from app.media.camera import camera_name
+from app.media.devices import list_cameras, list_microphones, list_speakers
 from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 from app.protocol.limits import (
@@ -62,6 +63,7 @@ from .config import (
 )
 from .data import (
     ChatMessage,
+    DeviceLists,
     DeviceStatus,
     PlayerState,
     PlayerStateResult,
@@ -114,7 +116,7 @@ class Engine:
     def __init__(self, app_id: int, server: str, config: EngineConfig | None = None) -> None:
         seams.install()
         self.app_id = app_id
-        self.server = server
+        self._server = server
         self.config = config or EngineConfig()
         self._events = Emitter()
         self._state = RoomState.DISCONNECTED
@@ -166,6 +168,17 @@ class Engine:
     # ------------------------------------------------------------ public state
 
     @property
+    def server(self) -> str:
+        """The room service URL; may be changed while not in a room."""
+        return self._server
+
+    @server.setter
+    def server(self, url: str) -> None:
+        if self._state is not RoomState.DISCONNECTED:
+            raise EngineStateError(ErrorCode.INVALID_STATE, "Log out before changing the server.")
+        self._server = url
+
+    @property
     def room_state(self) -> RoomState:
         return self._state
 
@@ -206,6 +219,16 @@ class Engine:
         from .system import probe
 
         return await probe()
+
+    async def enum_devices(self) -> DeviceLists:
+        """The cameras, microphones and speakers this machine has, with names."""
+        loop = asyncio.get_running_loop()
+        cameras, microphones, speakers = await asyncio.gather(
+            loop.run_in_executor(None, list_cameras),
+            loop.run_in_executor(None, list_microphones),
+            loop.run_in_executor(None, list_speakers),
+        )
+        return DeviceLists(cameras, microphones, speakers)
 
     # ------------------------------------------------------------ room
 
@@ -273,7 +296,7 @@ class Engine:
         room = self._room
         assert room is not None
         signalling = Signalling(
-            self.server,
+            self._server,
             on_event=self._on_message,
             on_closed=lambda code: self._on_socket_closed(signalling, code),
             request_timeout=self.config.request_timeout,
@@ -720,6 +743,17 @@ class Engine:
             self._spawn(self._open_speaker(), "huddle-speaker")
         return self._mixer.add_input()
 
+    async def use_speaker_device(self, device: int | str | None) -> None:
+        """Play remote audio on this speaker from now on (also mid-call)."""
+        self._check_alive()
+        self.config.speaker = device
+        if self._speaker is not None or self._speaker_state == "failed":
+            old, self._speaker = self._speaker, None
+            if old is not None:
+                old.close()
+            self._speaker_state = "opening"
+            await self._open_speaker()
+
     async def _open_speaker(self) -> None:
         device = None if self.config.speaker in (None, True) else self.config.speaker
         try:
@@ -746,6 +780,7 @@ class Engine:
         if sum(c is not None for c in (camera, screen, custom)) > 1:
             raise DeviceError(ErrorCode.INVALID_ARGUMENT, "Give one of camera, screen or custom.")
         errors: list[HuddleError] = []
+        camera_spec: tuple[int | str, int, int, float] | None = None
         video: tuple[MediaStreamTrack, str] | None = None
         audio: tuple[MediaStreamTrack, str] | None = None
 
@@ -797,6 +832,7 @@ class Engine:
                         camera.fps,
                     )
                     video = (source, camera_name(source.device))
+                    camera_spec = (source.device, camera.width, camera.height, camera.fps)
                 except MediaError as exc:
                     missing = camera.video_device is None and exc.code is ErrorCode.DEVICE_NOT_FOUND
                     failed(exc, ErrorCode.NO_CAMERA if missing else None)
@@ -820,6 +856,7 @@ class Engine:
             SourceSwitch("audio", *audio, on_failure=self._on_source_failed) if audio else None,
             errors,
         )
+        stream.camera = camera_spec
         self._local_streams.append(stream)
         if self._sound_level_interval is not None:
             stream.add_audio_sink(_ignore)
@@ -852,6 +889,7 @@ class Engine:
         except MediaError as exc:
             raise DeviceError.of(exc) from None
         stream.video.replace(source, camera_name(device))
+        stream.camera = (device, width, height, source.fps)
 
     async def use_audio_device(self, stream: LocalStream, device: int | str | None) -> None:
         """Switch the stream's microphone, also while it is being published."""
@@ -862,6 +900,25 @@ class Engine:
         except MediaError as exc:
             raise DeviceError.of(exc) from None
         stream.audio.replace(source, str(device) if device is not None else "Default microphone")
+
+    async def enable_video_capture_device(self, stream: LocalStream, enable: bool) -> None:
+        """Turn the stream's camera off (the device is released, black is sent) or on again.
+        Pair it with ``mute_publish_stream_video`` so others see the camera is off."""
+        video = stream.video
+        if video is None:
+            raise DeviceError(ErrorCode.INVALID_STATE, "The stream was created without video.")
+        if not enable:
+            if stream.camera is not None and not video.blank:
+                video.go_blank()
+            return
+        if stream.camera is None or not video.blank:
+            return
+        device, width, height, fps = stream.camera
+        try:
+            source = await CameraSource.open(device, width, height, fps)
+        except MediaError as exc:
+            raise DeviceError.of(exc) from None
+        video.replace(source, camera_name(device))
 
     async def destroy_stream(self, stream: LocalStream) -> None:
         """Stop publishing the stream and release its devices. Safe to call twice."""

@@ -115,8 +115,13 @@ class SourceSwitch(MediaStreamTrack):
         """Sound level (0-100) of the newest audio frame."""
 
     @property
-    def failed(self) -> bool:
+    def blank(self) -> bool:
+        """Sending black or silence: the device failed or was turned off."""
         return isinstance(self.source, _Blank)
+
+    def go_blank(self) -> None:
+        """Send black (or silence) and release the device."""
+        self.replace(_Blank(self.kind, self.width or 640, self.height or 480), "")
 
     def replace(self, source: MediaStreamTrack, name: str) -> None:
         """Switch to another source; the old one is stopped (its device released)."""
@@ -271,6 +276,8 @@ class LocalStream:
         self.errors = errors or []
         self.video_muted = False
         self.audio_muted = False
+        self.camera: tuple[int | str, int, int, float] | None = None
+        """The camera behind the video (device, width, height, fps), to turn it on again."""
         self._relays = {kind: MediaRelay() for kind in ("video", "audio")}
         self._readers: dict[str, _SinkReader] = {}
         self.destroyed = False

@@ -7,13 +7,22 @@ the first one starts the service on 127.0.0.1, the next ones join it.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import aiohttp
 import platformdirs
 
 from app import APP_ID_NAME
+
+from .rooms import ServiceConfig
+from .tokens import mint_token
+from .web import RoomServer
+
+log = logging.getLogger("huddle.server")
 
 LOCAL_HOST = "127.0.0.1"
 LOCAL_PORT = 8765
@@ -46,3 +55,77 @@ def load_or_create_secret(path: Path | None = None) -> bytes:
     with os.fdopen(fd, "wb") as f:
         f.write(secret + b"\n")
     return secret
+
+
+@dataclass
+class LocalService:
+    """The room service of this computer: run by this process, or by another ``huddle``."""
+
+    url: str
+    port: int
+    secret: bytes = field(repr=False)
+    server: RoomServer | None = None
+    """Set when this process runs it."""
+
+    @property
+    def app_id(self) -> int:
+        return LOCAL_APP_ID
+
+    def token(self, user_id: str, room_id: str) -> str:
+        return mint_token(app_id=LOCAL_APP_ID, secret=self.secret, user_id=user_id, room_id=room_id)
+
+    async def ensure_running(self) -> bool:
+        """Start the service here if nobody answers on the port (the ``huddle`` that ran it
+        quit). Returns True if this process runs it now."""
+        if self.server is not None:
+            return True
+        if await _huddle_answers(self.port):
+            return False
+        server = RoomServer(
+            ServiceConfig(app_id=LOCAL_APP_ID, secret=self.secret), host=LOCAL_HOST, port=self.port
+        )
+        try:
+            await server.start()
+        except OSError:
+            return False  # someone else took the port first
+        log.info("now running the room service of this computer on port %d", self.port)
+        self.server = server
+        return True
+
+    async def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            await server.stop()
+
+
+class LocalServiceError(Exception):
+    pass
+
+
+async def _huddle_answers(port: int) -> bool:
+    """Is a Huddle room service answering on 127.0.0.1:port?"""
+    try:
+        timeout = aiohttp.ClientTimeout(total=2)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as http,
+            http.get(f"http://{LOCAL_HOST}:{port}/healthz") as response,
+        ):
+            body = await response.json(content_type=None)
+            return response.status == 200 and body.get("status") == "ok" and "rooms" in body
+    except (TimeoutError, aiohttp.ClientError, OSError, ValueError):
+        return False
+
+
+async def start_or_join_local(port: int = LOCAL_PORT) -> LocalService:
+    """The room service of this computer, started here unless another ``huddle`` runs it.
+
+    Raises LocalServiceError when the port is taken by something that is not Huddle.
+    """
+    service = LocalService(
+        url=f"ws://{LOCAL_HOST}:{port}/ws", port=port, secret=load_or_create_secret()
+    )
+    if await service.ensure_running() or await _huddle_answers(port):
+        return service
+    raise LocalServiceError(
+        f"Port {port} on this computer is used by another program, not a Huddle room service."
+    )

@@ -8,9 +8,11 @@ claim means any room, but a missing privilege means no privilege.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import jwt
@@ -23,10 +25,6 @@ LEEWAY_SECONDS = 30
 """Clock skew tolerated between the minting machine and the service."""
 DEFAULT_TTL_SECONDS = 24 * 3600
 RECOMMENDED_SECRET_BYTES = 32
-
-# Secrets shorter than 32 bytes work but PyJWT warns on every call; the service logs one
-# warning of its own at start-up instead (see ``secret_warning``).
-warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +89,8 @@ def mint_token(
     }
     if room_id is not None:
         claims["room_id"] = room_id
-    return jwt.encode(claims, _key(secret), algorithm="HS256")
+    with _short_keys_allowed():
+        return jwt.encode(claims, _key(secret), algorithm="HS256")
 
 
 def verify_token(
@@ -125,6 +124,26 @@ def verify_token(
     return claims
 
 
+def token_user_id(token: str) -> str | None:
+    """The user ID a token claims, read without checking it (the service does that); None
+    when it cannot be read. For clients that are given a token and need to know who they are."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    user_id = claims.get("user_id")
+    return user_id if isinstance(user_id, str) else None
+
+
+@contextlib.contextmanager
+def _short_keys_allowed() -> Iterator[None]:
+    # Secrets shorter than 32 bytes work but PyJWT warns on every call; the service logs one
+    # warning of its own at start-up instead (see ``secret_warning``).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
+        yield
+
+
 def _key(secret: bytes | str) -> bytes:
     key = secret.encode() if isinstance(secret, str) else secret
     if not key:
@@ -136,15 +155,16 @@ def _decode(token: str, secret: bytes | str, now: float | None) -> Claims:
     if not isinstance(token, str) or not token or len(token) > 4096:
         raise TokenError(ErrorCode.TOKEN_MALFORMED)
     try:
-        payload = jwt.decode(
-            token,
-            _key(secret),
-            algorithms=["HS256"],
-            issuer=ISSUER,
-            leeway=LEEWAY_SECONDS,
-            # Expiry and issue time are checked below against ``now`` so tests can move time.
-            options={"require": ["exp", "iat"], "verify_exp": False, "verify_iat": False},
-        )
+        with _short_keys_allowed():
+            payload = jwt.decode(
+                token,
+                _key(secret),
+                algorithms=["HS256"],
+                issuer=ISSUER,
+                leeway=LEEWAY_SECONDS,
+                # Expiry and issue time are checked below against ``now`` so tests can move time.
+                options={"require": ["exp", "iat"], "verify_exp": False, "verify_iat": False},
+            )
     except jwt.InvalidSignatureError:
         raise TokenError(ErrorCode.TOKEN_BAD_SIGNATURE) from None
     except jwt.InvalidTokenError as exc:

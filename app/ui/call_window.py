@@ -1,0 +1,441 @@
+"""The call: everyone's video in a grid, the toolbar, chat and participants, the room's state."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.engine import QualityLevel, RemoteStream, SoundLevel, StreamInfo, StreamQuality
+
+from .bridge import EngineBridge
+from .call import CallController, stream_id_for
+from .grid import VideoGrid
+from .panels import ChatPanel, ParticipantsPanel
+from .resources import icon
+from .video import VideoTile
+
+log = logging.getLogger("huddle.ui")
+
+SPEAKING_LEVEL = 12.0
+"""Sound level (0-100) above which a participant counts as speaking."""
+
+
+class StateBanner(QFrame):
+    """The room's state, always visible while it is not simply "connected"."""
+
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stateBanner")
+        self.spinner = QProgressBar()
+        self.spinner.setObjectName("spinner")
+        self.spinner.setRange(0, 0)  # busy: an indeterminate spinner
+        self.spinner.setFixedSize(64, 6)
+        self.spinner.setTextVisible(False)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.back = QPushButton(self.tr("Back to the join screen"))
+        self.back.clicked.connect(self.back_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 16, 8)
+        layout.addWidget(self.spinner)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.back)
+        self.phase = "idle"
+
+    def show_phase(self, phase: str, sentence: str) -> None:
+        self.phase = phase
+        self.setProperty("phase", phase)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.text.setText(sentence)
+        self.spinner.setVisible(phase in ("connecting", "reconnecting"))
+        self.back.setVisible(phase in ("kicked", "failed"))
+        self.setVisible(phase not in ("connected", "idle", "left"))
+
+
+class CallWindow(QMainWindow):
+    leave_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, controller: CallController, bridge: EngineBridge) -> None:
+        super().__init__()
+        self.controller = controller
+        self.setObjectName("callWindow")
+        self.setWindowIcon(icon("huddle"))
+        self.resize(1280, 800)
+        self.tiles: dict[str, VideoTile] = {}
+        self.local_tile: VideoTile | None = None
+        self.screen_tile: VideoTile | None = None
+        self._closing = False
+
+        self.banner = StateBanner()
+        self.banner.back_requested.connect(self.leave_requested)
+        self.grid = VideoGrid()
+        self.notice = QLabel()
+        self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self._notice_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.notice.hide)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.grid, 1)
+        column.addWidget(self.notice)
+        self.setCentralWidget(central)
+
+        self.chat = ChatPanel()
+        self.chat_dock = self._dock(self.tr("Chat"), self.chat, "chatDock")
+        self.participants = ParticipantsPanel()
+        self.people_dock = self._dock(self.tr("Participants"), self.participants, "peopleDock")
+        self.people_dock.hide()
+        self._build_toolbar()
+        self.room_label = QLabel()
+        self.statusBar().addWidget(self.room_label)
+
+        c = controller
+        c.phase_changed.connect(self._on_phase)
+        c.remote_added.connect(self._add_remote)
+        c.remote_removed.connect(self._remove_remote)
+        c.remote_info_changed.connect(self._remote_info)
+        c.users_changed.connect(self.participants.set_users)
+        c.local_changed.connect(self._sync_local)
+        c.screen_stream_changed.connect(self._screen_stream)
+        c.chat_received.connect(self._on_chat)
+        c.barrage_received.connect(self._on_barrage)
+        c.notice.connect(self.show_notice)
+        self.chat.send_requested.connect(self._send)
+        bridge.playQualityUpdate.connect(self._play_quality)
+        bridge.publishQualityUpdate.connect(self._publish_quality)
+        bridge.soundLevelUpdate.connect(self._sound_levels)
+
+    # ------------------------------------------------------------ building
+
+    def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setMinimumWidth(280)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    def _action(
+        self, name: str, text: str, shortcut: str, slot, *, checkable: bool = False
+    ) -> QAction:
+        action = QAction(icon(name), text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.setObjectName(f"action_{name}")
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_toolbar(self) -> None:
+        self.mic_action = self._action(
+            "mic", self.tr("Microphone"), "Ctrl+D", self._toggle_mic, checkable=True
+        )
+        self.camera_action = self._action(
+            "camera", self.tr("Camera"), "Ctrl+E", self._toggle_camera, checkable=True
+        )
+        self.screen_action = self._action(
+            "screen", self.tr("Share screen"), "Ctrl+Shift+S", self._toggle_screen, checkable=True
+        )
+        self.chat_action = self.chat_dock.toggleViewAction()
+        self.chat_action.setIcon(icon("chat"))
+        self.chat_action.setText(self.tr("Chat"))
+        self.chat_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.people_action = self.people_dock.toggleViewAction()
+        self.people_action.setIcon(icon("people"))
+        self.people_action.setText(self.tr("Participants"))
+        self.people_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.stats_action = self._action(
+            "stats", self.tr("Statistics"), "Ctrl+I", self._toggle_stats, checkable=True
+        )
+        self.settings_action = self._action(
+            "settings", self.tr("Devices and settings"), "Ctrl+,", self.settings_requested
+        )
+        self.leave_action = self._action(
+            "leave", self.tr("Leave"), "Ctrl+Shift+H", self.leave_requested
+        )
+        tips = {
+            self.chat_action: self.tr("Show or hide the chat"),
+            self.people_action: self.tr("Show or hide who is in the call"),
+            self.stats_action: self.tr(
+                "Show resolution, frame rate, bitrate, round trip and loss on each video"
+            ),
+            self.settings_action: self.tr("Choose camera, microphone, speaker and language"),
+            self.leave_action: self.tr("Leave the call"),
+            self.screen_action: self.tr("Share your screen"),
+        }
+        for action, tip in tips.items():
+            action.setToolTip(
+                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+
+        toolbar = QToolBar(self.tr("Call controls"))
+        toolbar.setObjectName("controls")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(24, 24))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        left, right = QWidget(), QWidget()
+        for spacer in (left, right):
+            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(left)
+        for action in (self.mic_action, self.camera_action, self.screen_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (
+            self.chat_action,
+            self.people_action,
+            self.stats_action,
+            self.settings_action,
+        ):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.leave_action)
+        leave_button = toolbar.widgetForAction(self.leave_action)
+        if isinstance(leave_button, QToolButton):
+            leave_button.setObjectName("leaveButton")
+        toolbar.addWidget(right)
+        for action in (self.mic_action, self.camera_action):
+            button = toolbar.widgetForAction(action)
+            if button is not None:
+                button.setObjectName("deviceButton")  # red while off
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    # ------------------------------------------------------------ the call starts
+
+    def start(self) -> None:
+        """Show the local tile and the room; call after the controller joined."""
+        c = self.controller
+        user = c.user
+        assert user is not None and c.request is not None
+        self.setWindowTitle(self.tr("Huddle — %1").replace("%1", c.request.room_id))
+        self.room_label.setText(
+            self.tr("Room %1 · you are %2")
+            .replace("%1", c.request.room_id)
+            .replace("%2", user.user_name)
+        )
+        self.participants.set_me(user.user_name)
+        self.participants.set_users(c.users)
+        self.local_tile = VideoTile(user.user_name, mirrored=True)
+        self.local_tile.setObjectName("localTile")
+        stream = c.stream
+        if stream is not None and stream.has_video:
+            stream.add_video_sink(self.local_tile.set_frame)
+        self.grid.add_tile(self.local_tile)
+        for stream_id, remote in c.remotes.items():
+            self._add_remote(stream_id, remote, c.infos.get(stream_id))
+        self._sync_local()
+        self._on_phase(c.phase, "")
+
+    def _sync_local(self) -> None:
+        c = self.controller
+        stream = c.stream
+        has_audio = stream is not None and stream.has_audio
+        has_video = stream is not None and stream.has_video
+        self.mic_action.setEnabled(has_audio)
+        self.mic_action.setChecked(has_audio and not c.mic_muted)
+        self.mic_action.setIcon(icon("mic" if has_audio and not c.mic_muted else "mic-off"))
+        self.mic_action.setToolTip(
+            (
+                self.tr("Mute microphone")
+                if has_audio and not c.mic_muted
+                else self.tr("Unmute microphone")
+            )
+            + " (Ctrl+D)"
+        )
+        self.camera_action.setEnabled(has_video)
+        self.camera_action.setChecked(has_video and not c.camera_off)
+        self.camera_action.setIcon(
+            icon("camera" if has_video and not c.camera_off else "camera-off")
+        )
+        self.camera_action.setToolTip(
+            (
+                self.tr("Turn camera off")
+                if has_video and not c.camera_off
+                else self.tr("Turn camera on")
+            )
+            + " (Ctrl+E)"
+        )
+        self.screen_action.setChecked(c.screen is not None)
+        tile = self.local_tile
+        if tile is not None:
+            tile.set_mic_muted(not has_audio or c.mic_muted)
+            tile.set_camera_off(not has_video or c.camera_off)
+            if not has_video:
+                tile.set_status_text(self.tr("No camera"))
+            elif c.camera_off:
+                tile.set_status_text(self.tr("Camera off"))
+            else:
+                tile.set_status_text("")
+
+    # ------------------------------------------------------------ remote tiles
+
+    def _add_remote(self, stream_id: str, remote: RemoteStream, info: StreamInfo | None) -> None:
+        if stream_id in self.tiles:
+            return
+        name = (info.user.user_name or info.user.user_id) if info else stream_id
+        if info is not None and stream_id.endswith("-screen"):
+            name = self.tr("%1's screen").replace("%1", name)
+        tile = VideoTile(name)
+        tile.setObjectName(f"tile_{stream_id}")
+        tile.set_show_stats(self.stats_action.isChecked())
+        self.tiles[stream_id] = tile
+        remote.add_video_sink(tile.set_frame)
+        self.grid.add_tile(tile)
+        if info is not None:
+            self._remote_info(stream_id, info)
+
+    def _remove_remote(self, stream_id: str) -> None:
+        tile = self.tiles.pop(stream_id, None)
+        if tile is not None:
+            self.grid.remove_tile(tile)
+
+    def _remote_info(self, stream_id: str, info: StreamInfo) -> None:
+        tile = self.tiles.get(stream_id)
+        if tile is None:
+            return
+        tile.set_mic_muted(info.audio_muted or not info.audio)
+        tile.set_camera_off(info.video_muted or not info.video)
+        if not info.video:
+            tile.set_status_text(self.tr("Audio only"))
+        elif info.video_muted:
+            tile.set_status_text(self.tr("Camera off"))
+        else:
+            tile.set_status_text("")
+
+    def _screen_stream(self, stream) -> None:
+        if self.screen_tile is not None:
+            self.grid.remove_tile(self.screen_tile)
+            self.screen_tile = None
+        if stream is not None:
+            self.screen_tile = VideoTile(self.tr("Your screen"))
+            stream.add_video_sink(self.screen_tile.set_frame)
+            self.grid.add_tile(self.screen_tile)
+
+    # ------------------------------------------------------------ quality, speaking, stats
+
+    def _stats_text(self, q: StreamQuality) -> str:
+        rtt = f"{q.rtt_ms:.0f} ms" if q.rtt_ms is not None else "–"
+        return (
+            f"{q.width}×{q.height}  {q.fps:.0f} fps  {q.codec}\n"
+            f"{q.video_kbps + q.audio_kbps:.0f} kbps  RTT {rtt}\n"
+            + self.tr("loss %1 %").replace("%1", f"{q.packet_loss * 100:.1f}")
+        )
+
+    def _play_quality(self, stream_id: str, quality: StreamQuality) -> None:
+        tile = self.tiles.get(stream_id)
+        if tile is not None:
+            tile.set_quality(None if quality.level == QualityLevel.UNKNOWN else int(quality.level))
+            tile.set_stats_text(self._stats_text(quality))
+
+    def _publish_quality(self, stream_id: str, quality: StreamQuality) -> None:
+        user = self.controller.user
+        if self.local_tile is not None and user and stream_id == stream_id_for(user.user_id, "cam"):
+            level = (
+                None
+                if quality.level == QualityLevel.UNKNOWN or not quality.peers
+                else int(quality.level)
+            )
+            self.local_tile.set_quality(level)
+            self.local_tile.set_stats_text(self._stats_text(quality))
+
+    def _sound_levels(self, levels: list[SoundLevel]) -> None:
+        loudest = max(levels, key=lambda lv: lv.sound_level, default=None)
+        speaker = loudest.stream_id if loudest and loudest.sound_level >= SPEAKING_LEVEL else None
+        user = self.controller.user
+        own = stream_id_for(user.user_id, "cam") if user else None
+        for stream_id, tile in self.tiles.items():
+            tile.set_speaking(stream_id == speaker)
+        if self.local_tile is not None:
+            self.local_tile.set_speaking(speaker is not None and speaker == own)
+
+    def _toggle_stats(self, show: bool) -> None:
+        for tile in [*self.tiles.values(), self.local_tile]:
+            if tile is not None:
+                tile.set_show_stats(show)
+
+    # ------------------------------------------------------------ state, notices
+
+    def _on_phase(self, phase: str, sentence: str) -> None:
+        self.banner.show_phase(phase, sentence)
+        connected = phase == "connected"
+        self.screen_action.setEnabled(connected)
+        if connected:
+            self._sync_local()  # enables mic and camera when the stream has them
+        else:
+            self.mic_action.setEnabled(False)
+            self.camera_action.setEnabled(False)
+        self.chat.entry.setEnabled(connected)
+
+    def show_notice(self, sentence: str) -> None:
+        self.notice.setText(sentence)
+        self.notice.show()
+        self._notice_timer.start()
+
+    # ------------------------------------------------------------ actions
+
+    def _toggle_mic(self, on: bool) -> None:
+        self.controller.spawn(self.controller.set_mic_muted(not on))
+
+    def _toggle_camera(self, on: bool) -> None:
+        self.controller.spawn(self.controller.set_camera_off(not on))
+
+    def _toggle_screen(self, on: bool) -> None:
+        self.controller.spawn(self.controller.set_screen_sharing(on))
+
+    def _send(self, text: str, barrage: bool) -> None:
+        async def send() -> None:
+            if await self.controller.send_message(text, barrage):
+                self.chat.sent()
+
+        self.controller.spawn(send())
+
+    def _on_chat(self, chat, own: bool) -> None:
+        self.chat.add_message(chat, own=own)
+
+    def _on_barrage(self, chat, own: bool) -> None:
+        author = self.tr("You") if own else (chat.from_user.user_name or chat.from_user.user_id)
+        self.grid.barrage.fly(chat.message, author)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing mid-call leaves the call cleanly first."""
+        if self._closing:
+            super().closeEvent(event)
+            return
+        event.ignore()
+        self._closing = True
+        self.leave_requested.emit()
+
+    def finish(self) -> None:
+        """Close for real (after leaving): release every tile."""
+        self._closing = True
+        for stream_id in list(self.tiles):
+            self._remove_remote(stream_id)
+        for tile in (self.local_tile, self.screen_tile):
+            if tile is not None:
+                self.grid.remove_tile(tile)
+        self.local_tile = self.screen_tile = None
+        self.close()

@@ -1,0 +1,343 @@
+"""Video tiles: the newest decoded frame of a stream, painted aspect-fit, with its overlays.
+
+A tile never queues frames. ``set_frame`` keeps only the newest; one conversion per tile is in
+flight at a time, in a worker thread: PyAV scales and converts YUV to RGB in one swscale pass
+(releasing the GIL) straight to the size the tile shows, so painting is a plain blit on the
+GUI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import weakref
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import av
+import numpy as np
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from .resources import icon
+
+log = logging.getLogger("huddle.ui")
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="huddle-render")
+
+BACKGROUND = QColor("#2b2c30")
+SPEAKING = QColor("#34c759")
+QUALITY_COLOURS = {0: "#34c759", 1: "#34c759", 2: "#ffcc00", 3: "#ff9500", 4: "#ff3b30"}
+_PALETTE = ["#5b8def", "#e8710a", "#1e8e3e", "#d93025", "#9334e6", "#12b5cb", "#c5221f", "#f9ab00"]
+
+
+@dataclass
+class _Picture:
+    image: QImage
+    pixels: av.VideoFrame  # owns the image's memory; kept alive as long as the QImage
+    probe: Any
+
+
+def _convert(
+    frame: av.VideoFrame, width: int, height: int, probe: Callable[[Any], Any] | None
+) -> _Picture:
+    rgb = frame.reformat(width=width, height=height, format="rgb24")
+    plane = rgb.planes[0]  # rows are line_size apart (padded): wrap it as it is, no copy
+    pixels = np.frombuffer(plane, np.uint8)
+    image = QImage(pixels.data, width, height, plane.line_size, QImage.Format.Format_RGB888)
+    return _Picture(image, rgb, probe(frame) if probe else None)
+
+
+class _Delivery(QObject):
+    """Carries finished conversions from the worker threads to the GUI thread."""
+
+    done = Signal(object, object)  # weakref to the tile, Future
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @staticmethod
+    def _deliver(ref: weakref.ref[VideoTile], future: Future[_Picture]) -> None:
+        tile = ref()
+        if tile is not None:
+            tile._converted(future)
+
+
+_delivery: _Delivery | None = None
+
+
+def _get_delivery() -> _Delivery:
+    global _delivery
+    if _delivery is None:
+        _delivery = _Delivery()
+    return _delivery
+
+
+def fit(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:
+    """The largest even size of ``width:height`` proportions inside the box."""
+    if width <= 0 or height <= 0 or box_w <= 0 or box_h <= 0:
+        return 0, 0
+    scale = min(box_w / width, box_h / height)
+    return max(2, int(width * scale) // 2 * 2), max(2, int(height * scale) // 2 * 2)
+
+
+def initials(name: str) -> str:
+    """Up to two initials for a placeholder: "Ada Lovelace" -> "AL", "张伟" -> "张"."""
+    words = name.split()
+    if not words:
+        return "?"
+    if not words[0].isascii():
+        return words[0][0]
+    letters = [w[0] for w in words[:2]]
+    return "".join(letters).upper()
+
+
+def colour_for(name: str) -> QColor:
+    return QColor(_PALETTE[sum(map(ord, name)) % len(_PALETTE)])
+
+
+class VideoTile(QWidget):
+    """One participant: video (or initials), name, mic and network marks, speaking highlight."""
+
+    def __init__(
+        self, title: str, *, mirrored: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 120)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.title = title
+        self.mirrored = mirrored
+        self.mic_muted = False
+        self.camera_off = False
+        self.status_text = ""
+        """A line under the initials when there is no picture (e.g. "No camera")."""
+        self.quality: int | None = None
+        self.speaking = False
+        self.stats_text = ""
+        self.show_stats = False
+        self.frames_received = 0
+        self.frames_painted = 0
+        self.frame_probe: Callable[[av.VideoFrame], Any] | None = None
+        """Called in the worker thread with each converted frame (benchmarks read stamps)."""
+        self.paint_probe: Callable[[Any, float], None] | None = None
+        """Called when a picture is painted, with the frame probe's result and the time."""
+        self._pending: av.VideoFrame | None = None
+        self._converting = False
+        self._picture: _Picture | None = None
+        self._painted_picture: _Picture | None = None
+        self._conversion_failed = False
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 480)
+
+    # ------------------------------------------------------------ state
+
+    def set_title(self, title: str) -> None:
+        self.title = title
+        self.update()
+
+    def set_mic_muted(self, muted: bool) -> None:
+        self.mic_muted = muted
+        self.update()
+
+    def set_camera_off(self, off: bool) -> None:
+        self.camera_off = off
+        self.update()
+
+    def set_status_text(self, text: str) -> None:
+        self.status_text = text
+        self.update()
+
+    def set_quality(self, level: int | None) -> None:
+        self.quality = level
+        self.update()
+
+    def set_speaking(self, speaking: bool) -> None:
+        if speaking != self.speaking:
+            self.speaking = speaking
+            self.update()
+
+    def set_stats_text(self, text: str) -> None:
+        self.stats_text = text
+        if self.show_stats:
+            self.update()
+
+    def set_show_stats(self, show: bool) -> None:
+        self.show_stats = show
+        self.update()
+
+    def clear_picture(self) -> None:
+        self._pending = None
+        self._picture = None
+        self.update()
+
+    @property
+    def has_picture(self) -> bool:
+        return self._picture is not None and not self.camera_off
+
+    # ------------------------------------------------------------ frames
+
+    def set_frame(self, frame: av.VideoFrame) -> None:
+        """Show this frame (the newest wins; never queued). Call on the GUI thread."""
+        self.frames_received += 1
+        self._pending = frame
+        if not self._converting:
+            self._convert_next()
+
+    def _convert_next(self) -> None:
+        frame, self._pending = self._pending, None
+        if frame is None or self.camera_off:
+            return
+        ratio = self.devicePixelRatioF()
+        width, height = fit(
+            frame.width, frame.height, int(self.width() * ratio), int(self.height() * ratio)
+        )
+        if not width:
+            return
+        self._converting = True
+        future = _POOL.submit(_convert, frame, width, height, self.frame_probe)
+        delivery, ref = _get_delivery(), weakref.ref(self)
+        future.add_done_callback(lambda f: delivery.done.emit(ref, f))
+
+    def _converted(self, future: Future[_Picture]) -> None:
+        self._converting = False
+        try:
+            self._picture = future.result()
+        except Exception:
+            if not self._conversion_failed:  # once per tile, not once per frame
+                log.exception("converting a frame for %r failed", self.title)
+            self._conversion_failed = True
+        self.update()
+        if self._pending is not None:
+            self._convert_next()
+
+    # ------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bounds = QRectF(self.rect())
+        painter.fillRect(self.rect(), self.palette().window())
+        path = QPainterPath()
+        path.addRoundedRect(bounds.adjusted(1, 1, -1, -1), 10, 10)
+        painter.fillPath(path, BACKGROUND)
+        painter.setClipPath(path)
+        picture = self._picture
+        if picture is not None and not self.camera_off:
+            self._paint_picture(painter, picture)
+        else:
+            self._paint_placeholder(painter, bounds)
+        painter.setClipping(False)
+        self._paint_overlays(painter, bounds)
+        if self.speaking:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(SPEAKING, 3))
+            painter.drawPath(path)
+        painter.end()
+
+    def _paint_picture(self, painter: QPainter, picture: _Picture) -> None:
+        ratio = self.devicePixelRatioF()
+        size = QSize(int(picture.image.width() / ratio), int(picture.image.height() / ratio))
+        target = QRect(
+            (self.width() - size.width()) // 2,
+            (self.height() - size.height()) // 2,
+            size.width(),
+            size.height(),
+        )
+        if self.mirrored:
+            painter.save()
+            painter.translate(target.center().x() * 2 + 1, 0)
+            painter.scale(-1, 1)
+            painter.drawImage(target, picture.image)
+            painter.restore()
+        else:
+            painter.drawImage(target, picture.image)
+        if picture is not self._painted_picture:
+            self._painted_picture = picture
+            self.frames_painted += 1
+            if self.paint_probe is not None:
+                self.paint_probe(picture.probe, time.time())
+
+    def _paint_placeholder(self, painter: QPainter, bounds: QRectF) -> None:
+        radius = max(24.0, min(bounds.width(), bounds.height()) * 0.18)
+        centre = bounds.center() - QPointF(0, radius * 0.25 if self.status_text else 0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour_for(self.title))
+        painter.drawEllipse(centre, radius, radius)
+        font = QFont(self.font())
+        font.setPixelSize(int(radius * 0.8))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        circle = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, initials(self.title))
+        if self.status_text:
+            font.setPixelSize(13)
+            font.setBold(False)
+            painter.setFont(font)
+            painter.setPen(QColor("#bdc1c6"))
+            below = QRectF(bounds.left(), circle.bottom() + 8, bounds.width(), 22)
+            painter.drawText(below, Qt.AlignmentFlag.AlignCenter, self.status_text)
+
+    def _paint_overlays(self, painter: QPainter, bounds: QRectF) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(13)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        name = metrics.elidedText(
+            self.title, Qt.TextElideMode.ElideRight, int(bounds.width() * 0.6)
+        )
+        pill_w = metrics.horizontalAdvance(name) + 16 + (22 if self.mic_muted else 0)
+        pill = QRectF(8, bounds.height() - 34, pill_w, 26)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(pill, 6, 6)
+        text_x = pill.left() + 8
+        if self.mic_muted:
+            icon("mic-off").paint(painter, QRect(int(pill.left() + 5), int(pill.top() + 4), 18, 18))
+            text_x += 20
+        painter.setPen(QColor("white"))
+        painter.drawText(
+            QRectF(text_x, pill.top(), pill_w, pill.height()), Qt.AlignmentFlag.AlignVCenter, name
+        )
+
+        if self.quality is not None and self.quality >= 0:
+            # Bottom right, clear of the picture's top edge (where the test pattern's stamp is).
+            bars = max(1, 4 - self.quality) if self.quality < 4 else 0
+            colour = QColor(QUALITY_COLOURS.get(self.quality, "#9aa0a6"))
+            pill = QRectF(bounds.width() - 42, bounds.height() - 34, 34, 26)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, 150))
+            painter.drawRoundedRect(pill, 6, 6)
+            for i in range(4):
+                height = 4 + i * 4
+                painter.setBrush(colour if i < bars else QColor(255, 255, 255, 60))
+                painter.drawRect(
+                    QRectF(pill.left() + 6 + i * 6, pill.bottom() - 5 - height, 4, height)
+                )
+
+        if self.show_stats and self.stats_text:
+            font.setFamily("monospace")
+            font.setPixelSize(12)
+            painter.setFont(font)
+            lines = self.stats_text.splitlines()
+            height = 6 + 16 * len(lines)
+            box = QRectF(
+                8,
+                8,
+                max(painter.fontMetrics().horizontalAdvance(line) for line in lines) + 12,
+                height,
+            )
+            painter.setBrush(QColor(0, 0, 0, 170))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(box, 6, 6)
+            painter.setPen(QColor("#e8eaed"))
+            for i, line in enumerate(lines):
+                painter.drawText(
+                    QRectF(14, 11 + 16 * i, box.width(), 16), Qt.AlignmentFlag.AlignLeft, line
+                )

@@ -1,0 +1,115 @@
+"""Render the real app under an X server and save screenshots for the README.
+
+    python -m tests.ui.screenshots OUT_DIR [LANGUAGE]
+
+Needs DISPLAY (Xvfb in the tests). Writes join.png and call.png (or join_LANG.png only, for
+another language). Run by tests/ui/test_screenshots.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from app.engine import CustomConfig, Engine, EngineConfig, RoomConfig, User
+from app.ui.app import HuddleApp, create_qapplication, open_settings
+
+ENGINE = dict(host_addresses=["127.0.0.1"], speaker=False, quality_interval=0.5)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def until(predicate, timeout: float = 15.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not predicate():
+            await asyncio.sleep(0.05)
+
+
+async def guest(huddle: HuddleApp, user_id: str, name: str, *, video: bool = True) -> Engine:
+    local, request = huddle.controller.local, huddle.controller.request
+    engine = Engine(local.app_id, local.url, EngineConfig(**ENGINE))
+    token = local.token(user_id, request.room_id)
+    await engine.login_room(
+        request.room_id, token, User(user_id, name), RoomConfig(user_update=True)
+    )
+    source = CustomConfig(video="pattern", audio="tone", label=name.split()[0]) if video else None
+    stream = await engine.create_stream(custom=source or CustomConfig(audio="tone"))
+    await engine.start_publishing_stream(f"{user_id}-cam", stream)
+    engine.stream = stream
+    return engine
+
+
+async def shoot(out: Path, language: str) -> None:
+    huddle = HuddleApp(
+        open_settings(), engine_config=EngineConfig(**ENGINE), local_port=free_port()
+    )
+    run = asyncio.ensure_future(huddle.run())
+    dialog = huddle.join_dialog
+    await until(lambda: dialog.isVisible() and dialog._preview_task is None)
+    dialog.room.setText("design-review")
+    dialog.name.setText("Ada Lovelace")
+    await asyncio.sleep(0.5)
+    suffix = "" if language == "en" else f"_{language}"
+    dialog.grab().save(str(out / f"join{suffix}.png"))
+    if language != "en":
+        huddle.quit()
+        await run
+        return
+
+    dialog.join_button.click()
+    await until(lambda: huddle.call_window is not None)
+    window = huddle.call_window
+    guests = [
+        await guest(huddle, "grace", "Grace Hopper"),
+        await guest(huddle, "linus", "Linus Torvalds"),
+        await guest(huddle, "margaret", "Margaret Hamilton"),
+    ]
+    await guests[1].mute_publish_stream_audio(guests[1].stream, True)
+    await guests[2].mute_publish_stream_video(guests[2].stream, True)
+    guests[0].set_sound_level_delegate(True, 300)
+    await until(
+        lambda: (
+            len(window.tiles) == 3
+            and all(t.frames_painted for t in list(window.tiles.values())[:2])
+        )
+    )
+    await guests[0].send_broadcast_message("Morning! The new build is up.")
+    await guests[1].send_broadcast_message("Looks good on my side 👍")
+    await huddle.controller.send_message("Let's go through the designs.", False)
+    await until(lambda: all(t.quality is not None for t in window.tiles.values()))
+    await guests[2].send_barrage_message("🎉 Shipped!")
+    await asyncio.sleep(2.0)  # the barrage is mid-flight, the speaker highlighted
+    window.grab().save(str(out / "call.png"))
+    for engine in guests:
+        await engine.destroy_engine()
+    huddle.quit()
+    await run
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    language = sys.argv[2] if len(sys.argv) > 2 else "en"
+    out.mkdir(parents=True, exist_ok=True)
+    settings = open_settings()
+    settings.setValue("ui/language", language)
+    qapp, _ = create_qapplication([sys.argv[0]], settings)
+    assert isinstance(qapp, QApplication) and os.environ.get("DISPLAY")
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(shoot(out, language))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The real windows under Xvfb (the xcb platform), saved as the README's screenshots."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def render(display: str, tmp_path: Path, language: str) -> None:
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "HUDDLE_CONFIG_DIR": str(tmp_path / f"config-{language}"),
+        "HUDDLE_LOG_DIR": str(tmp_path / "logs"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.ui.screenshots", str(SCREENSHOTS), language],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def looks_rendered(path: Path, width: int, height: int) -> None:
+    """The right size, and not one flat colour: text, an avatar, a picture drawn on it."""
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == (width, height), path
+    samples = [image.pixel(x, y) for x in range(0, width, 7) for y in range(0, height, 7)]
+    background = max(set(samples), key=samples.count)
+    assert len(set(samples)) > 30, f"{path.name} has too few colours to be a rendered window"
+    assert sum(s != background for s in samples) > 0.2 * len(samples), (
+        f"{path.name} is mostly empty"
+    )
+
+
+@pytest.mark.xvfb
+def test_screenshots_of_the_join_dialog_and_a_call(xvfb, tmp_path: Path) -> None:
+    render(xvfb, tmp_path, "en")
+    looks_rendered(SCREENSHOTS / "join.png", 1100, 600)
+    looks_rendered(SCREENSHOTS / "call.png", 1280, 800)
+    render(xvfb, tmp_path, "zh_CN")
+    looks_rendered(SCREENSHOTS / "join_zh_CN.png", 1100, 600)
