@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import os
+import resource
 import signal
 import sys
 
@@ -78,9 +79,18 @@ async def serve(config: ServiceConfig, host: str, port: int) -> None:
         await server.stop()
 
 
+def raise_open_file_limit() -> int:
+    """Let this process hold as many sockets as the system allows (one per client)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
+    raise_open_file_limit()
     try:
         secret = read_secret(None, args.secret_file, os.environ)
         assert secret is not None

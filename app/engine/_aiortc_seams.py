@@ -10,6 +10,10 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   anywhere in its codec's range; the engine can cap it per publish.
 * ``received_bytes``: aiortc's receiver stats count packets but not bytes; a counter on the
   receiver's packet handler gives each stream's received bitrate.
+* ``use_jitter_buffer``: aiortc's video jitter buffer holds each frame until the next one
+  starts (one frame interval of latency); Huddle puts its own in each video receiver it
+  creates (``app/engine/jitterbuffer.py``). This one reaches a private attribute, so it checks
+  the attribute is there and says so if not.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -140,6 +144,20 @@ def host_addresses(addresses: list[str] | None) -> contextlib.AbstractContextMan
 def bitrate_cap(bits_per_second: int | None) -> contextlib.AbstractContextManager[None]:
     """Encoders created by tasks started within this block cap their bitrate."""
     return _setting(_bitrate_cap, bits_per_second, "bitrate_cap")
+
+
+_JITTER_ATTRIBUTE = "_RTCRtpReceiver__jitter_buffer"
+
+
+def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
+    """Replace a video receiver's jitter buffer before any packet reaches it."""
+    current = getattr(receiver, _JITTER_ATTRIBUTE, None)
+    if current is None or not hasattr(current, "add"):
+        raise SeamUnavailable(
+            f"this aiortc ({_versions()['aiortc']}) keeps no video jitter buffer where Huddle "
+            "expects one; set EngineConfig(jitter_buffer='stock')"
+        )
+    setattr(receiver, _JITTER_ATTRIBUTE, buffer)
 
 
 def received_bytes(receiver: Any) -> int:

@@ -32,6 +32,7 @@ from ._peer import (
 )
 from .data import PlayerState, StreamInfo, StreamQuality
 from .errors import HuddleError, PlayError
+from .jitterbuffer import FrameJitterBuffer
 from .quality import QualityMeter
 from .streams import RemoteStream, sound_level
 
@@ -128,6 +129,10 @@ class Playback:
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+        if self._link.config.jitter_buffer == "frame":
+            for transceiver in pc.getTransceivers():
+                if transceiver.kind == "video":
+                    seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
         await set_local_description(self._link, pc, await pc.createAnswer())
         if pc is self._pc and self.session_id == session_id:
             await self._link.signal(session_id, "answer", sdp=pc.localDescription.sdp)

@@ -24,7 +24,7 @@ from ._peer import (
     prefer_codec,
     set_local_description,
 )
-from .config import PublishOptions
+from .config import PublishOptions, default_bitrate_kbps
 from .data import PublisherState, StreamQuality, User
 from .quality import QualityMeter
 from .streams import LocalStream, PublishTrack
@@ -68,9 +68,24 @@ class Publication:
     def has_session(self, session_id: str) -> bool:
         return session_id in self._peers
 
-    def _bitrate_cap(self) -> int | None:
+    def _bitrate_cap(self) -> int:
         kbps = self.options.max_bitrate_kbps
-        return kbps * 1000 if kbps else None
+        if kbps is None:
+            width, height = self.sent_size()
+            kbps = default_bitrate_kbps(width, height)
+        return kbps * 1000
+
+    def sent_size(self) -> tuple[int, int]:
+        """The size frames go out at: the publish option, else the source's."""
+        if self.options.width and self.options.height:
+            return self.options.width, self.options.height
+        video = self.stream.video
+        if video is None:
+            return 0, 0
+        if video.width:
+            return video.width, video.height
+        source = video.source
+        return getattr(source, "width", 640), getattr(source, "height", 480)
 
     async def add_player(self, session_id: str, player: User) -> None:
         """A player asked for the stream: make its peer connection and send the offer."""

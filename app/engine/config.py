@@ -40,8 +40,15 @@ class EngineConfig:
     speaker: int | str | bool | None = None
     """Where played audio goes: None for the default device, an index or name, or False for
     nowhere (a headless bot)."""
+    jitter_buffer: Literal["frame", "stock"] = "frame"
+    """Video jitter buffer: "frame" releases each frame as soon as it is complete (Huddle's);
+    "stock" is aiortc's, which waits for the next frame to begin (~33 ms more at 30 fps)."""
 
     def __post_init__(self) -> None:
+        if self.jitter_buffer not in ("frame", "stock"):
+            raise ValueError(
+                f"jitter_buffer must be 'frame' or 'stock', got {self.jitter_buffer!r}"
+            )
         for name in ("request_timeout", "reconnect_timeout", "play_timeout", "quality_interval"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
@@ -99,7 +106,8 @@ class CustomConfig:
 class PublishOptions:
     video_codec: VideoCodec = "VP8"
     max_bitrate_kbps: int | None = None
-    """Cap the video bitrate (the receivers' estimate still lowers it). None: aiortc's range."""
+    """Cap the video bitrate (the receivers' estimate still lowers it). None: by the size sent,
+    as ZEGO's presets: up to 320x240 300 kbps, 640x480 800, 1280x720 1500, larger 3000."""
     extra_info: str = ""
     """Stream extra info other users see (≤ 1024 bytes)."""
     fps: float | None = None
@@ -119,3 +127,20 @@ class PublishOptions:
             raise ValueError("give both width and height, or neither")
         if self.max_bitrate_kbps is not None and self.max_bitrate_kbps < 50:
             raise ValueError(f"max_bitrate_kbps must be at least 50, got {self.max_bitrate_kbps}")
+
+
+def default_bitrate_kbps(width: int, height: int) -> int:
+    """The video bitrate cap for a size, after ZEGO Express's quality presets.
+
+    Without a cap, aiortc follows the receiver's estimate up to its codec maximum, and each
+    change of more than 10 % rebuilds the encoder with a new keyframe: on a fast network that
+    happened every two seconds and cost ~20 % more encoding time for no visible gain.
+    """
+    pixels = width * height
+    if pixels <= 320 * 240:
+        return 300
+    if pixels <= 640 * 480:
+        return 800
+    if pixels <= 1280 * 720:
+        return 1500
+    return 3000

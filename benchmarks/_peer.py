@@ -1,0 +1,418 @@
+"""One side of a benchmark call, as its own process (``python -m benchmarks._peer ROLE ...``).
+
+Roles:
+  huddle-publish  an engine publishing the pattern through a huddle-server
+  huddle-play     an engine playing it (optionally painting into the real VideoTile, offscreen)
+  stock-publish   bare aiortc: the pattern on an RTCPeerConnection (aiortc's own media path)
+  stock-play      bare aiortc: the receiving RTCPeerConnection
+
+Stock peers exchange SDP through the orchestrator: JSON lines on stdout and stdin. Every peer
+prints ``{"result": {...}}`` when its stdin closes. Latencies come from the pattern's stamp:
+its capture time against the time a frame reaches this process's code (decoded) or is drawn
+in the tile's paint event (painted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.engine import CustomConfig, Engine, EngineConfig, PublishOptions, RoomConfig, User
+from app.engine import _aiortc_seams as seams
+from app.media import PatternSource, ToneSource, read_stamp
+from app.server.tokens import mint_token
+from benchmarks._common import CpuMeter, percentiles
+
+STREAM = "bench"
+
+
+def say(obj: dict[str, Any]) -> None:
+    print(json.dumps(obj), flush=True)
+
+
+async def lines() -> asyncio.StreamReader:
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    return reader
+
+
+class Measure:
+    """Collects decoded and painted latencies and frame counts after a warm-up. With
+    ``stamps=False`` it only counts frames (no stamp reading: CPU figures stay the app's)."""
+
+    def __init__(self, warmup: float, *, stamps: bool = True) -> None:
+        self.stamps = stamps
+        self.start = time.monotonic() + warmup
+        self.decoded: list[float] = []
+        self.painted: list[float] = []
+        self.frames = self.verified = self.painted_frames = 0
+        self.first_at: float | None = None
+        self._stamps: queue.Queue[tuple[Any, float] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read_stamps, daemon=True)
+        self._reader.start()
+
+    @property
+    def measuring(self) -> bool:
+        return time.monotonic() >= self.start
+
+    def on_decoded(self, frame: Any) -> None:
+        """On the event loop, for every frame: note the time; read the stamp elsewhere."""
+        if self.measuring:
+            self.first_at = self.first_at or time.monotonic()
+            self.frames += 1
+            if self.stamps:
+                self._stamps.put((frame, time.time()))
+
+    def _read_stamps(self) -> None:
+        while (item := self._stamps.get()) is not None:
+            frame, arrived = item
+            stamp = read_stamp(frame)
+            if stamp is not None:
+                self.verified += 1
+                self.decoded.append(stamp.age_ms(int(arrived * 1e6)))
+
+    def on_painted(self, stamp: Any, painted_at: float) -> None:
+        if self.measuring and (stamp is not None or not self.stamps):
+            self.painted_frames += 1
+            if stamp is not None:
+                self.painted.append(stamp.age_ms(int(painted_at * 1e6)))
+
+    def result(self) -> dict[str, Any]:
+        self._stamps.put(None)
+        self._reader.join(timeout=10)
+        span = time.monotonic() - (self.first_at or time.monotonic())
+        return {
+            "decoded_ms": percentiles(self.decoded),
+            "painted_ms": percentiles(self.painted),
+            "fps_decoded": round(self.frames / span, 1) if span > 0 else 0.0,
+            "fps_painted": round(self.painted_frames / span, 1) if span > 0 else 0.0,
+            "frames": self.frames,
+            "verified": self.verified,
+        }
+
+
+def make_tile(measure: Measure, width: int, height: int):
+    from app.ui.video import VideoTile
+
+    tile = VideoTile("bench")
+    tile.resize(width, height)
+    tile.frame_probe = read_stamp if measure.stamps else None
+    tile.paint_probe = measure.on_painted
+    tile.show()
+    return tile
+
+
+def qt_loop():
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["bench"])
+    app.setQuitOnLastWindowClosed(False)  # closing a tile is not quitting
+    return qasync.QEventLoop(app)
+
+
+# ---------------------------------------------------------------- Huddle
+
+
+async def huddle_publish(args: argparse.Namespace) -> dict[str, Any]:
+    config = EngineConfig(host_addresses=["127.0.0.1"], speaker=False)
+    engine = Engine(1, args.server, config)
+    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
+    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    stream = await engine.create_stream(
+        custom=CustomConfig(
+            video="pattern",
+            audio="tone" if args.audio else None,
+            width=args.width,
+            height=args.height,
+            fps=args.fps,
+        )
+    )
+    await engine.start_publishing_stream(
+        args.stream, stream, PublishOptions(video_codec=args.codec)
+    )
+    say({"ready": True})
+    cpu = CpuMeter()
+    await (await lines()).read()  # until the orchestrator closes stdin
+    result = {"cpu_percent": cpu.percent()}
+    await engine.destroy_engine()
+    return result
+
+
+async def huddle_play(args: argparse.Namespace) -> dict[str, Any]:
+    measure = Measure(args.warmup)
+    tile = make_tile(measure, args.width, args.height) if args.paint else None
+    config = EngineConfig(
+        host_addresses=["127.0.0.1"], speaker=False, jitter_buffer=args.jitter_buffer
+    )
+    engine = Engine(1, args.server, config)
+    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
+    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    remote = await engine.start_playing_stream(args.stream)
+    remote.add_video_sink(measure.on_decoded)
+    if tile is not None:
+        remote.add_video_sink(tile.set_frame)
+    cpu = None
+
+    async def start_cpu() -> None:
+        nonlocal cpu
+        await asyncio.sleep(args.warmup)
+        cpu = CpuMeter()
+
+    warm = asyncio.ensure_future(start_cpu())
+    await (await lines()).read()
+    await warm
+    result = {**measure.result(), "cpu_percent": cpu.percent() if cpu else None}
+    await engine.destroy_engine()
+    return result
+
+
+async def huddle_joins(args: argparse.Namespace) -> dict[str, Any]:
+    """Join, play, wait for the first frame decoded and painted; leave; again (``--joins``)."""
+    from app.ui.video import VideoTile
+
+    joins = []
+    for i in range(args.joins):
+        tile = VideoTile("first frame")
+        tile.resize(args.width, args.height)
+        tile.show()
+        painted = asyncio.Event()
+        tile.paint_probe = lambda _probe, _at, done=painted: done.set()
+        config = EngineConfig(host_addresses=["127.0.0.1"], speaker=False)
+        engine = Engine(1, args.server, config)
+        user = f"{args.user}-{i}"
+        token = mint_token(app_id=1, secret=args.secret, user_id=user, room_id=args.room)
+        started = time.monotonic()
+        assert await engine.login_room(args.room, token, User(user), RoomConfig())
+        logged_in = time.monotonic()
+        remote = await engine.start_playing_stream(args.stream)
+        remote.add_video_sink(tile.set_frame)
+        await asyncio.wait_for(remote.wait_first_frame(), 10)
+        decoded = time.monotonic()
+        await asyncio.wait_for(painted.wait(), 10)
+        drawn = time.monotonic()
+        joins.append(
+            {
+                "login_ms": round((logged_in - started) * 1000, 1),
+                "first_decoded_ms": round((decoded - started) * 1000, 1),
+                "first_painted_ms": round((drawn - started) * 1000, 1),
+            }
+        )
+        await engine.destroy_engine()
+        tile.close()
+        tile.deleteLater()
+        await asyncio.sleep(0.3)
+    return {"joins": joins}
+
+
+async def huddle_call(args: argparse.Namespace) -> dict[str, Any]:
+    """One side of a 1:1 call as the app makes it: publish camera-like video and audio, play
+    the other side and paint it."""
+    measure = Measure(args.warmup, stamps=False)
+    tile = make_tile(measure, args.width, args.height)
+    engine = Engine(1, args.server, EngineConfig(host_addresses=["127.0.0.1"], speaker=False))
+    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
+    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    stream = await engine.create_stream(
+        custom=CustomConfig(video="pattern", audio="tone", width=args.width, height=args.height)
+    )
+    await engine.start_publishing_stream(f"{args.user}-cam", stream)
+    other = f"{args.other}-cam"
+    arrived = asyncio.Event()
+    engine.on(
+        "roomStreamUpdate",
+        lambda *_: other in {s.stream_id for s in engine.streams} and arrived.set(),
+    )
+    if other not in {s.stream_id for s in engine.streams}:
+        await asyncio.wait_for(arrived.wait(), 30)
+    remote = await engine.start_playing_stream(other)
+    remote.add_video_sink(measure.on_decoded)
+    remote.add_video_sink(tile.set_frame)
+    say({"ready": True})
+    await asyncio.sleep(args.warmup)
+    cpu = CpuMeter()
+    await (await lines()).read()
+    result = {**measure.result(), "cpu_percent": cpu.percent(), "audio_frames": remote.audio_frames}
+    await engine.destroy_engine()
+    return result
+
+
+async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
+    """Play ``--expect`` streams into a grid of real VideoTiles (a 1280x960 window)."""
+    from app.ui.grid import VideoGrid
+    from app.ui.video import VideoTile
+
+    grid = VideoGrid()
+    grid.resize(1280, 960)
+    grid.show()
+    engine = Engine(1, args.server, EngineConfig(host_addresses=["127.0.0.1"], speaker=False))
+    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
+    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    enough = asyncio.Event()
+    engine.on("roomStreamUpdate", lambda *_: len(engine.streams) >= args.expect and enough.set())
+    if len(engine.streams) < args.expect:
+        await asyncio.wait_for(enough.wait(), 60)
+    tiles = []
+    for info in engine.streams:
+        tile = VideoTile(info.stream_id)
+        grid.add_tile(tile)
+        remote = await engine.start_playing_stream(info.stream_id)
+        remote.add_video_sink(tile.set_frame)
+        tiles.append(tile)
+    say({"ready": True})
+    await asyncio.sleep(args.warmup)
+    painted = [t.frames_painted for t in tiles]
+    received = [t.frames_received for t in tiles]
+    cpu = CpuMeter()
+    started = time.monotonic()
+    await (await lines()).read()
+    elapsed = time.monotonic() - started
+    result = {
+        "tile_size": [tiles[0].width(), tiles[0].height()] if tiles else None,
+        "fps_painted": [
+            round((t.frames_painted - p) / elapsed, 1) for t, p in zip(tiles, painted, strict=True)
+        ],
+        "fps_received": [
+            round((t.frames_received - r) / elapsed, 1)
+            for t, r in zip(tiles, received, strict=True)
+        ],
+        "cpu_percent": cpu.percent(),
+    }
+    await engine.destroy_engine()
+    return result
+
+
+# ---------------------------------------------------------------- stock aiortc
+
+
+def _stock_pc():
+    from aiortc import RTCConfiguration, RTCPeerConnection
+
+    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
+
+
+async def _gather(pc, description) -> None:
+    # Only so the candidates are 127.0.0.1 (aioice skips loopback): aiortc's media path is as
+    # shipped, its jitter buffer included.
+    with seams.host_addresses(["127.0.0.1"]):
+        await pc.setLocalDescription(description)
+
+
+async def stock_publish(args: argparse.Namespace) -> dict[str, Any]:
+    from aiortc import RTCRtpSender, RTCSessionDescription
+
+    seams.install()
+    pc = _stock_pc()
+    video = pc.addTransceiver(
+        PatternSource(args.width, args.height, args.fps), direction="sendonly"
+    )
+    codecs = RTCRtpSender.getCapabilities("video").codecs
+    video.setCodecPreferences(
+        [c for c in codecs if c.mimeType == f"video/{args.codec}"]
+        + [c for c in codecs if c.mimeType == "video/rtx"]
+    )
+    if args.audio:
+        pc.addTransceiver(ToneSource(), direction="sendonly")
+    await _gather(pc, await pc.createOffer())
+    say({"offer": pc.localDescription.sdp})
+    reader = await lines()
+    answer = json.loads(await reader.readline())["answer"]
+    await pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
+    cpu = CpuMeter()
+    await reader.read()
+    result = {"cpu_percent": cpu.percent()}
+    await pc.close()
+    return result
+
+
+async def stock_play(args: argparse.Namespace) -> dict[str, Any]:
+    from aiortc import RTCSessionDescription
+    from aiortc.mediastreams import MediaStreamError
+
+    seams.install()
+    measure = Measure(args.warmup)
+    tile = make_tile(measure, args.width, args.height) if args.paint else None
+    pc = _stock_pc()
+    readers = []
+
+    async def read(track) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            if track.kind == "video":
+                measure.on_decoded(frame)
+                if tile is not None:
+                    tile.set_frame(frame)
+
+    pc.on("track", lambda track: readers.append(asyncio.ensure_future(read(track))))
+    reader = await lines()
+    offer = json.loads(await reader.readline())["offer"]
+    await pc.setRemoteDescription(RTCSessionDescription(offer, "offer"))
+    await _gather(pc, await pc.createAnswer())
+    say({"answer": pc.localDescription.sdp})
+    await asyncio.sleep(args.warmup)
+    cpu = CpuMeter()
+    await reader.read()
+    result = {**measure.result(), "cpu_percent": cpu.percent()}
+    for task in readers:
+        task.cancel()
+    await pc.close()
+    return result
+
+
+ROLES = {
+    "huddle-publish": huddle_publish,
+    "huddle-play": huddle_play,
+    "huddle-joins": huddle_joins,
+    "huddle-call": huddle_call,
+    "huddle-grid": huddle_grid,
+    "stock-publish": stock_publish,
+    "stock-play": stock_play,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("role", choices=sorted(ROLES))
+    parser.add_argument("--server", default="")
+    parser.add_argument("--secret", default="")
+    parser.add_argument("--room", default="bench")
+    parser.add_argument("--user", default="peer")
+    parser.add_argument("--stream", default=STREAM)
+    parser.add_argument("--codec", default="VP8")
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--height", type=int, default=480)
+    parser.add_argument("--fps", type=float, default=30.0)
+    parser.add_argument("--audio", action="store_true")
+    parser.add_argument("--paint", action="store_true")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--jitter-buffer", default="frame", choices=["frame", "stock"])
+    parser.add_argument("--joins", type=int, default=10)
+    parser.add_argument("--other", default="")
+    parser.add_argument("--expect", type=int, default=4)
+    args = parser.parse_args()
+    role = ROLES[args.role]
+    painting = args.paint or args.role in ("huddle-joins", "huddle-call", "huddle-grid")
+    loop = qt_loop() if painting else asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        result = loop.run_until_complete(role(args))
+    finally:
+        loop.close()
+    say({"result": result})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Capture -> decoded and capture -> painted latency, Huddle beside stock aiortc, in one run.
+
+    .venv/bin/python benchmarks/e2e_latency.py [--json] [--markdown] [--duration S]
+
+For each codec (VP8, H.264) and size (640x480, 1280x720), a publisher process sends the
+test pattern at 30 fps to a player process on 127.0.0.1, once through Huddle (engine, room
+service, its jitter buffer) and once through bare aiortc as shipped. The player paints into
+Huddle's real VideoTile (offscreen Qt) in both cases. Latencies come from the capture time
+stamped in each frame's pixels; CPU is each process's own, in % of one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import PYTHON, ROOT, emit, machine, start_server, stop, table
+
+SIZES = {"640x480": (640, 480), "1280x720": (1280, 720)}
+
+
+async def spawn(role: str, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        PYTHON,
+        "-m",
+        "benchmarks._peer",
+        role,
+        *args,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+
+
+async def read_json(process: asyncio.subprocess.Process, key: str, timeout: float = 60) -> Any:
+    assert process.stdout is not None
+    while True:
+        line = await asyncio.wait_for(process.stdout.readline(), timeout)
+        if not line:
+            raise RuntimeError(f"a peer exited before sending {key!r}")
+        message = json.loads(line)
+        if key in message:
+            return message[key]
+
+
+async def finish(process: asyncio.subprocess.Process) -> dict[str, Any]:
+    assert process.stdin is not None
+    process.stdin.close()
+    result = await read_json(process, "result", timeout=60)
+    await process.wait()
+    return result
+
+
+async def run_huddle(
+    server: str, secret: str, media: list[str], seconds: float, tag: str, jb: str
+) -> dict:
+    common = ["--server", server, "--secret", secret, "--room", tag, *media]
+    publisher = await spawn("huddle-publish", *common, "--user", "pub")
+    try:
+        await read_json(publisher, "ready")
+        player = await spawn(
+            "huddle-play", *common, "--user", "play", "--paint", "--jitter-buffer", jb
+        )
+        try:
+            await asyncio.sleep(seconds)
+            played = await finish(player)
+        finally:
+            await stop(player)
+        published = await finish(publisher)
+    finally:
+        await stop(publisher)
+    return {
+        **played,
+        "cpu_player": played.pop("cpu_percent"),
+        "cpu_publisher": published["cpu_percent"],
+    }
+
+
+async def run_stock(media: list[str], seconds: float) -> dict:
+    publisher = await spawn("stock-publish", *media)
+    try:
+        offer = await read_json(publisher, "offer")
+        player = await spawn("stock-play", *media, "--paint")
+        try:
+            assert player.stdin is not None and publisher.stdin is not None
+            player.stdin.write((json.dumps({"offer": offer}) + "\n").encode())
+            answer = await read_json(player, "answer")
+            publisher.stdin.write((json.dumps({"answer": answer}) + "\n").encode())
+            await asyncio.sleep(seconds)
+            played = await finish(player)
+        finally:
+            await stop(player)
+        published = await finish(publisher)
+    finally:
+        await stop(publisher)
+    return {
+        **played,
+        "cpu_player": played.pop("cpu_percent"),
+        "cpu_publisher": published["cpu_percent"],
+    }
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    secret = secrets.token_hex(32)
+    server, url = await start_server(1, secret)
+    runs = []
+    try:
+        for codec in args.codecs:
+            for size in args.sizes:
+                width, height = SIZES[size]
+                media = [
+                    "--codec",
+                    codec,
+                    "--width",
+                    str(width),
+                    "--height",
+                    str(height),
+                    "--warmup",
+                    "2",
+                ]
+                seconds = args.duration + 2
+                for stack in args.stacks:
+                    tag = f"{codec}-{size}-{stack}".lower()
+                    if stack == "stock":
+                        result = await run_stock(media, seconds)
+                    else:
+                        jb = "stock" if stack == "huddle-stock-jb" else "frame"
+                        result = await run_huddle(url, secret, media, seconds, tag, jb)
+                    runs.append({"stack": stack, "codec": codec, "size": size, **result})
+                    p50 = result["painted_ms"]["p50"]
+                    print(f"# {stack:16} {codec:4} {size:9} painted p50 {p50} ms", file=sys.stderr)
+    finally:
+        await stop(server)
+    ratios = {}
+    for codec in args.codecs:
+        for size in args.sizes:
+            by = {r["stack"]: r for r in runs if r["codec"] == codec and r["size"] == size}
+            if "huddle" in by and "stock" in by and by["huddle"]["painted_ms"]["p50"]:
+                ratios[f"{codec} {size}"] = round(
+                    by["stock"]["painted_ms"]["p50"] / by["huddle"]["painted_ms"]["p50"], 2
+                )
+    return {
+        "benchmark": "e2e_latency",
+        "machine": machine(),
+        "seconds": args.duration,
+        "runs": runs,
+        "stock_over_huddle_painted_p50": ratios,
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    rows = []
+    for r in result["runs"]:
+        rows.append(
+            [
+                r["stack"],
+                r["codec"],
+                r["size"],
+                r["decoded_ms"]["p50"],
+                r["decoded_ms"]["p95"],
+                r["painted_ms"]["p50"],
+                r["painted_ms"]["p95"],
+                r["painted_ms"]["p99"],
+                r["painted_ms"]["max"],
+                r["fps_decoded"],
+                r["fps_painted"],
+                r["cpu_publisher"],
+                r["cpu_player"],
+            ]
+        )
+    headers = [
+        "stack",
+        "codec",
+        "size",
+        "decoded p50",
+        "decoded p95",
+        "painted p50",
+        "painted p95",
+        "painted p99",
+        "painted max",
+        "fps decoded",
+        "fps painted",
+        "CPU % pub",
+        "CPU % play",
+    ]
+    ratio_rows = [[k, v] for k, v in result["stock_over_huddle_painted_p50"].items()]
+    return (
+        table(headers, rows)
+        + "\n\nStock aiortc ÷ Huddle, painted p50:\n\n"
+        + table(["config", "ratio"], ratio_rows)
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the JSON summary")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per run")
+    parser.add_argument("--codecs", nargs="+", default=["VP8", "H264"], choices=["VP8", "H264"])
+    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    parser.add_argument(
+        "--stacks",
+        nargs="+",
+        default=["huddle", "stock"],
+        choices=["huddle", "stock", "huddle-stock-jb"],
+    )
+    arguments = parser.parse_args()
+    outcome = asyncio.run(main(arguments))
+    emit(
+        outcome, as_json=arguments.json, markdown=markdown(outcome) if arguments.markdown else None
+    )
