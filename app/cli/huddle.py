@@ -21,13 +21,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--token", help="a login token for --server")
     parser.add_argument("--join", action="store_true", help="join at once with what is given")
     parser.add_argument("--language", choices=["en", "zh_CN"], help="use this language from now on")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this machine can make a call (no window), exit 0 on pass",
+    )
+    parser.add_argument("--json", action="store_true", help="with --self-test: a JSON report")
     parser.add_argument("--version", action="version", version=f"huddle {__version__}")
     return parser
 
 
+def self_test(as_json: bool) -> int:
+    import asyncio
+    import json
+    import logging
+
+    from app.selftest import run_self_test, summary
+
+    logging.basicConfig(level=logging.ERROR)
+    report = asyncio.run(run_self_test())
+    print(json.dumps(report.to_dict(), indent=2) if as_json else summary(report))
+    return 0 if report.passed else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # Qt is imported only here, so --help and --version work without a display or Qt.
+    if args.self_test:
+        return self_test(args.json)
+    # Qt is imported only here, so --help, --version and --self-test need no display or Qt.
     from app.ui.app import run
     from app.ui.call import JoinRequest
 

@@ -66,6 +66,7 @@ class HuddleApp(QObject):
         self.join_dialog = JoinDialog(self.engine, self.bridge, settings)
         self.join_dialog.join_requested.connect(self._on_join_requested)
         self.join_dialog.closed.connect(self.quit)
+        self.join_dialog.settings_requested.connect(lambda: self._spawn(self.open_settings()))
         self.call_window: CallWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
         self._quit = asyncio.Event()
@@ -128,15 +129,21 @@ class HuddleApp(QObject):
         else:
             self.show_join()
 
-    async def open_settings(self) -> None:
+    async def open_settings(self) -> SettingsDialog:
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.raise_()
+            return self.settings_dialog
         devices = await self.engine.enum_devices()
         dialog = self.settings_dialog = SettingsDialog(devices, self.settings)
-        dialog.applied.connect(
-            lambda camera, mic, speaker: self._spawn(
-                self.controller.use_devices(camera, mic, speaker)
-            )
-        )
+        dialog.applied.connect(self._settings_applied)
         dialog.show()
+        return dialog
+
+    def _settings_applied(self, camera: str | None, mic: str | None, speaker: str | None) -> None:
+        if self.call_window is not None:
+            self._spawn(self.controller.use_devices(camera, mic, speaker))
+        else:  # the join dialog picks the remembered devices up again
+            self._spawn(self.join_dialog.reload_devices())
 
     async def shutdown(self) -> None:
         """Log out, release every device and the embedded service. Safe to call twice."""

@@ -44,6 +44,7 @@ class JoinDialog(QWidget):
     """Not a modal QDialog: the event loop (qasync) keeps running while it is open."""
 
     join_requested = Signal(object)  # JoinRequest
+    settings_requested = Signal()
     closed = Signal()
 
     def __init__(self, engine: Engine, bridge: EngineBridge, settings: QSettings) -> None:
@@ -161,7 +162,13 @@ class JoinDialog(QWidget):
         left.addLayout(form)
         left.addStretch(1)
         left.addWidget(self.error)
+        self.settings_button = QPushButton(self.tr("Settings"))
+        self.settings_button.setToolTip(
+            self.tr("Language, and a check that this computer can call")
+        )
+        self.settings_button.clicked.connect(self.settings_requested)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.settings_button)
         buttons.addStretch(1)
         buttons.addWidget(self.join_button)
         left.addLayout(buttons)
@@ -324,6 +331,11 @@ class JoinDialog(QWidget):
     def _choice(combo: QComboBox) -> str | None:
         value = combo.currentData()
         return None if value in (None, _NONE) else str(value)
+
+    async def reload_devices(self) -> None:
+        """Choose the remembered devices again (after the settings changed them)."""
+        await self.release_preview()
+        await self.load_devices()
 
     def _devices_changed(self) -> None:
         if self._preview_task is None:

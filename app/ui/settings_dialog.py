@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.engine import DeviceLists
+from app.selftest import SelfTestReport, run_self_test
 
 from .i18n import LANGUAGES
 from .resources import icon
@@ -50,10 +62,23 @@ class SettingsDialog(QWidget):
         )
         buttons.accepted.connect(self._apply)
         buttons.rejected.connect(self.close)
+        self.check_button = QPushButton(self.tr("Check this computer"))
+        self.check_button.setToolTip(
+            self.tr("Test the camera, microphone, codecs and a call over this computer's network")
+        )
+        self.check_button.clicked.connect(self._start_check)
+        self.check_progress = QProgressBar()
+        self.check_progress.setRange(0, 100)
+        self.check_progress.hide()
+        self.check_result = QLabel()
+        self.check_result.setWordWrap(True)
+        self.check_result.setObjectName("hint")
+        self._check_task: asyncio.Task[None] | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.extra = QVBoxLayout()
-        layout.addLayout(self.extra)
+        layout.addWidget(self.check_button)
+        layout.addWidget(self.check_progress)
+        layout.addWidget(self.check_result)
         layout.addWidget(buttons)
         self.resize(480, 0)
 
@@ -74,6 +99,58 @@ class SettingsDialog(QWidget):
     def _value(combo: QComboBox) -> str | None:
         value = combo.currentData()
         return None if value in (None, _NONE) else str(value)
+
+    # ------------------------------------------------------------ the self-test
+
+    def _start_check(self) -> None:
+        if self._check_task is None:
+            self._check_task = asyncio.ensure_future(self.run_check())
+
+    async def run_check(self) -> SelfTestReport:
+        """Run the pre-call check, showing its progress; returns the report."""
+        self.check_button.setEnabled(False)
+        self.check_progress.setValue(0)
+        self.check_progress.show()
+        self.check_result.setText("")
+        steps = {
+            "devices and codecs": self.tr("Checking devices and codecs…"),
+            "room service": self.tr("Starting a test room service…"),
+            "logging in": self.tr("Logging in…"),
+            "publishing the test pattern and tone": self.tr("Sending a test picture and tone…"),
+            "playing it over WebRTC": self.tr("Receiving them over WebRTC…"),
+            "checking what arrives": self.tr("Checking what arrives…"),
+            "cleaning up": self.tr("Cleaning up…"),
+            "done": "",
+        }
+
+        def progress(what: str, fraction: float) -> None:
+            self.check_progress.setValue(int(fraction * 100))
+            self.check_result.setText(steps.get(what, what))
+
+        try:
+            report = await run_self_test(progress)
+        finally:
+            self._check_task = None
+            self.check_button.setEnabled(True)
+        self.check_progress.hide()
+        self.check_result.setText(self._verdict(report))
+        return report
+
+    def _verdict(self, report: SelfTestReport) -> str:
+        if report.passed:
+            text = self.tr("All good: a test call worked (first picture after %1 ms, %2 fps).")
+            text = text.replace("%1", f"{report.first_frame_ms:.0f}").replace(
+                "%2", f"{report.fps:.0f}"
+            )
+            missing = [
+                self.tr("no camera") if not report.devices.get("camera") else "",
+                self.tr("no microphone") if not report.devices.get("microphone") else "",
+            ]
+            missing = [m for m in missing if m]
+            if missing:
+                text += " " + self.tr("Note: %1.").replace("%1", ", ".join(missing))
+            return text
+        return self.tr("The check failed: %1").replace("%1", "; ".join(report.failures))
 
     def _apply(self) -> None:
         choices = (

@@ -205,12 +205,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="209" />
+      <location filename="../../app/ui/app.py" line="210" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="210" />
+      <location filename="../../app/ui/app.py" line="211" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
     </message>
@@ -218,150 +218,160 @@
   <context>
     <name>JoinDialog</name>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="58" />
+      <location filename="../../app/ui/join_dialog.py" line="59" />
       <source>Huddle — Join a call</source>
       <translation>Huddle — Join a call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="68" />
+      <location filename="../../app/ui/join_dialog.py" line="69" />
       <source>Join a call</source>
       <translation>Join a call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="77" />
+      <location filename="../../app/ui/join_dialog.py" line="78" />
       <source>e.g. standup</source>
       <translation>e.g. standup</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="80" />
+      <location filename="../../app/ui/join_dialog.py" line="81" />
       <source>How others see you</source>
       <translation>How others see you</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="83" />
+      <location filename="../../app/ui/join_dialog.py" line="84" />
       <source>This computer</source>
       <translation>This computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="86" />
+      <location filename="../../app/ui/join_dialog.py" line="87" />
       <source>A room service runs inside Huddle; other Huddle windows on this computer join it.</source>
       <translation>A room service runs inside Huddle; other Huddle windows on this computer join it.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="89" />
+      <location filename="../../app/ui/join_dialog.py" line="90" />
       <source>Another server</source>
       <translation>Another server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="98" />
+      <location filename="../../app/ui/join_dialog.py" line="99" />
       <source>Token</source>
       <translation>Token</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="99" />
+      <location filename="../../app/ui/join_dialog.py" line="100" />
       <source>App secret</source>
       <translation>App secret</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="104" />
+      <location filename="../../app/ui/join_dialog.py" line="105" />
       <source>Server URL</source>
       <translation>Server URL</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="105" />
+      <location filename="../../app/ui/join_dialog.py" line="106" />
       <source>App ID</source>
       <translation>App ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="109" />
+      <location filename="../../app/ui/join_dialog.py" line="110" />
       <source>Sign in with</source>
       <translation>Sign in with</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="116" />
+      <location filename="../../app/ui/join_dialog.py" line="117" />
       <source>Join with camera off</source>
       <translation>Join with camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="117" />
+      <location filename="../../app/ui/join_dialog.py" line="118" />
       <source>Join with microphone muted</source>
       <translation>Join with microphone muted</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="191" />
+      <location filename="../../app/ui/join_dialog.py" line="120" />
+      <location filename="../../app/ui/join_dialog.py" line="198" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="364" />
+      <location filename="../../app/ui/join_dialog.py" line="127" />
+      <location filename="../../app/ui/join_dialog.py" line="376" />
       <source>Microphone level</source>
       <translation>Microphone level</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="434" />
+      <location filename="../../app/ui/join_dialog.py" line="134" />
+      <location filename="../../app/ui/join_dialog.py" line="446" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="143" />
+      <location filename="../../app/ui/join_dialog.py" line="144" />
       <source>Room ID</source>
       <translation>Room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="145" />
       <source>Your name</source>
       <translation>Your name</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="150" />
+      <location filename="../../app/ui/join_dialog.py" line="151" />
       <source>Server</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="152" />
+      <location filename="../../app/ui/join_dialog.py" line="153" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="154" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="155" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="261" />
+      <location filename="../../app/ui/join_dialog.py" line="165" />
+      <source>Settings</source>
+      <translation>Settings</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="167" />
+      <source>Language, and a check that this computer can call</source>
+      <translation>Language, and a check that this computer can call</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="268" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>The server URL starts with ws:// or wss://.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="263" />
+      <location filename="../../app/ui/join_dialog.py" line="270" />
       <source>Give a token or the app secret for this server.</source>
       <translation>Give a token or the app secret for this server.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="293" />
+      <location filename="../../app/ui/join_dialog.py" line="300" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="298" />
+      <location filename="../../app/ui/join_dialog.py" line="305" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="301" />
+      <location filename="../../app/ui/join_dialog.py" line="308" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="434" />
+      <location filename="../../app/ui/join_dialog.py" line="446" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>
@@ -385,54 +395,124 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="25" />
+      <location filename="../../app/ui/settings_dialog.py" line="37" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="28" />
+      <location filename="../../app/ui/settings_dialog.py" line="40" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="30" />
+      <location filename="../../app/ui/settings_dialog.py" line="42" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="32" />
+      <location filename="../../app/ui/settings_dialog.py" line="44" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="34" />
+      <location filename="../../app/ui/settings_dialog.py" line="46" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="39" />
+      <location filename="../../app/ui/settings_dialog.py" line="51" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="43" />
+      <location filename="../../app/ui/settings_dialog.py" line="55" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="44" />
+      <location filename="../../app/ui/settings_dialog.py" line="56" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="45" />
+      <location filename="../../app/ui/settings_dialog.py" line="57" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="46" />
+      <location filename="../../app/ui/settings_dialog.py" line="58" />
       <source>Language</source>
       <translation>Language</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <source>Check this computer</source>
+      <translation>Check this computer</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
+      <source>Test the camera, microphone, codecs and a call over this computer's network</source>
+      <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <source>Checking devices and codecs…</source>
+      <translation>Checking devices and codecs…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <source>Starting a test room service…</source>
+      <translation>Starting a test room service…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="118" />
+      <source>Logging in…</source>
+      <translation>Logging in…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="119" />
+      <source>Sending a test picture and tone…</source>
+      <translation>Sending a test picture and tone…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="120" />
+      <source>Receiving them over WebRTC…</source>
+      <translation>Receiving them over WebRTC…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="121" />
+      <source>Checking what arrives…</source>
+      <translation>Checking what arrives…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="122" />
+      <source>Cleaning up…</source>
+      <translation>Cleaning up…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
+      <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <source>no camera</source>
+      <translation>no camera</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="147" />
+      <source>no microphone</source>
+      <translation>no microphone</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="151" />
+      <source>Note: %1.</source>
+      <translation>Note: %1.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="153" />
+      <source>The check failed: %1</source>
+      <translation>The check failed: %1</translation>
     </message>
   </context>
   <context>

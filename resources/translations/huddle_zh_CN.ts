@@ -205,12 +205,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="209" />
+      <location filename="../../app/ui/app.py" line="210" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="210" />
+      <location filename="../../app/ui/app.py" line="211" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
     </message>
@@ -218,150 +218,160 @@
   <context>
     <name>JoinDialog</name>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="58" />
+      <location filename="../../app/ui/join_dialog.py" line="59" />
       <source>Huddle — Join a call</source>
       <translation>Huddle — 加入通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="68" />
+      <location filename="../../app/ui/join_dialog.py" line="69" />
       <source>Join a call</source>
       <translation>加入通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="77" />
+      <location filename="../../app/ui/join_dialog.py" line="78" />
       <source>e.g. standup</source>
       <translation>例如 standup</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="80" />
+      <location filename="../../app/ui/join_dialog.py" line="81" />
       <source>How others see you</source>
       <translation>其他人看到的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="83" />
+      <location filename="../../app/ui/join_dialog.py" line="84" />
       <source>This computer</source>
       <translation>本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="86" />
+      <location filename="../../app/ui/join_dialog.py" line="87" />
       <source>A room service runs inside Huddle; other Huddle windows on this computer join it.</source>
       <translation>房间服务运行在 Huddle 内部；本机上的其他 Huddle 窗口会加入它。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="89" />
+      <location filename="../../app/ui/join_dialog.py" line="90" />
       <source>Another server</source>
       <translation>其他服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="98" />
+      <location filename="../../app/ui/join_dialog.py" line="99" />
       <source>Token</source>
       <translation>令牌</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="99" />
+      <location filename="../../app/ui/join_dialog.py" line="100" />
       <source>App secret</source>
       <translation>应用密钥</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="104" />
+      <location filename="../../app/ui/join_dialog.py" line="105" />
       <source>Server URL</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="105" />
+      <location filename="../../app/ui/join_dialog.py" line="106" />
       <source>App ID</source>
       <translation>应用 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="109" />
+      <location filename="../../app/ui/join_dialog.py" line="110" />
       <source>Sign in with</source>
       <translation>登录方式</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="116" />
+      <location filename="../../app/ui/join_dialog.py" line="117" />
       <source>Join with camera off</source>
       <translation>加入时关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="117" />
+      <location filename="../../app/ui/join_dialog.py" line="118" />
       <source>Join with microphone muted</source>
       <translation>加入时关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="191" />
+      <location filename="../../app/ui/join_dialog.py" line="120" />
+      <location filename="../../app/ui/join_dialog.py" line="198" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="364" />
+      <location filename="../../app/ui/join_dialog.py" line="127" />
+      <location filename="../../app/ui/join_dialog.py" line="376" />
       <source>Microphone level</source>
       <translation>麦克风音量</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="434" />
+      <location filename="../../app/ui/join_dialog.py" line="134" />
+      <location filename="../../app/ui/join_dialog.py" line="446" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="143" />
+      <location filename="../../app/ui/join_dialog.py" line="144" />
       <source>Room ID</source>
       <translation>房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="145" />
       <source>Your name</source>
       <translation>你的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="150" />
+      <location filename="../../app/ui/join_dialog.py" line="151" />
       <source>Server</source>
       <translation>服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="152" />
+      <location filename="../../app/ui/join_dialog.py" line="153" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="154" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="155" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="261" />
+      <location filename="../../app/ui/join_dialog.py" line="165" />
+      <source>Settings</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="167" />
+      <source>Language, and a check that this computer can call</source>
+      <translation>语言设置，以及检查本机能否通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="268" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>服务器地址以 ws:// 或 wss:// 开头。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="263" />
+      <location filename="../../app/ui/join_dialog.py" line="270" />
       <source>Give a token or the app secret for this server.</source>
       <translation>请填写此服务器的令牌或应用密钥。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="293" />
+      <location filename="../../app/ui/join_dialog.py" line="300" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="298" />
+      <location filename="../../app/ui/join_dialog.py" line="305" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="301" />
+      <location filename="../../app/ui/join_dialog.py" line="308" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="434" />
+      <location filename="../../app/ui/join_dialog.py" line="446" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>
@@ -384,54 +394,124 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="25" />
+      <location filename="../../app/ui/settings_dialog.py" line="37" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="28" />
+      <location filename="../../app/ui/settings_dialog.py" line="40" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="30" />
+      <location filename="../../app/ui/settings_dialog.py" line="42" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="32" />
+      <location filename="../../app/ui/settings_dialog.py" line="44" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="34" />
+      <location filename="../../app/ui/settings_dialog.py" line="46" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="39" />
+      <location filename="../../app/ui/settings_dialog.py" line="51" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="43" />
+      <location filename="../../app/ui/settings_dialog.py" line="55" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="44" />
+      <location filename="../../app/ui/settings_dialog.py" line="56" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="45" />
+      <location filename="../../app/ui/settings_dialog.py" line="57" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="46" />
+      <location filename="../../app/ui/settings_dialog.py" line="58" />
       <source>Language</source>
       <translation>语言</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <source>Check this computer</source>
+      <translation>检查本机</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
+      <source>Test the camera, microphone, codecs and a call over this computer's network</source>
+      <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <source>Checking devices and codecs…</source>
+      <translation>正在检查设备和编解码器…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <source>Starting a test room service…</source>
+      <translation>正在启动测试用的房间服务…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="118" />
+      <source>Logging in…</source>
+      <translation>正在登录…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="119" />
+      <source>Sending a test picture and tone…</source>
+      <translation>正在发送测试画面和声音…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="120" />
+      <source>Receiving them over WebRTC…</source>
+      <translation>正在通过 WebRTC 接收…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="121" />
+      <source>Checking what arrives…</source>
+      <translation>正在检查收到的内容…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="122" />
+      <source>Cleaning up…</source>
+      <translation>正在清理…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
+      <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <source>no camera</source>
+      <translation>没有摄像头</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="147" />
+      <source>no microphone</source>
+      <translation>没有麦克风</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="151" />
+      <source>Note: %1.</source>
+      <translation>注意：%1。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="153" />
+      <source>The check failed: %1</source>
+      <translation>检查未通过：%1</translation>
     </message>
   </context>
   <context>

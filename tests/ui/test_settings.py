@@ -1,0 +1,31 @@
+"""The settings: devices, language, and the pre-call check with its progress."""
+
+from __future__ import annotations
+
+from tests.engine.conftest import until
+
+
+async def test_the_check_runs_from_the_settings_with_progress(make_huddle, qtbot) -> None:
+    async with make_huddle() as huddle:
+        huddle.join_dialog.settings_button.click()
+        await until(
+            lambda: huddle.settings_dialog is not None and huddle.settings_dialog.isVisible()
+        )
+        dialog = huddle.settings_dialog
+        seen: list[int] = []
+        dialog.check_progress.valueChanged.connect(seen.append)
+        report = await dialog.run_check()
+        assert report.passed
+        assert seen and max(seen) == 100 and seen == sorted(seen)
+        assert dialog.check_result.text().startswith("All good: a test call worked")
+        assert "no camera" in dialog.check_result.text()
+        assert dialog.check_button.isEnabled() and not dialog.check_progress.isVisible()
+
+
+async def test_language_choice_is_remembered(make_huddle, qtbot) -> None:
+    async with make_huddle() as huddle:
+        dialog = await huddle.open_settings()
+        dialog.language.setCurrentIndex(dialog.language.findData("zh_CN"))
+        dialog._apply()
+        assert huddle.settings.value("ui/language") == "zh_CN"
+        assert not dialog.isVisible()
