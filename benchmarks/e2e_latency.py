@@ -61,53 +61,56 @@ async def finish(process: asyncio.subprocess.Process) -> dict[str, Any]:
     return result
 
 
+async def run_pair(publish: list[str], play: list[str], seconds: float, connect) -> dict:
+    """Start a publisher and a player, ``connect`` them, let them run, collect both results;
+    both processes are stopped whatever happens."""
+    publisher = player = None
+    try:
+        publisher = await spawn(*publish)
+        player = await connect(publisher, lambda: spawn(*play))
+        await asyncio.sleep(seconds)
+        played = await finish(player)
+        published = await finish(publisher)
+    finally:
+        for process in (player, publisher):
+            if process is not None:
+                await stop(process)
+    return {
+        **played,
+        "cpu_player": played.pop("cpu_percent"),
+        "cpu_publisher": published["cpu_percent"],
+    }
+
+
 async def run_huddle(
     server: str, secret: str, media: list[str], seconds: float, tag: str, jb: str
 ) -> dict:
     common = ["--server", server, "--secret", secret, "--room", tag, *media]
-    publisher = await spawn("huddle-publish", *common, "--user", "pub")
-    try:
-        await read_json(publisher, "ready")
-        player = await spawn(
-            "huddle-play", *common, "--user", "play", "--paint", "--jitter-buffer", jb
-        )
-        try:
-            await asyncio.sleep(seconds)
-            played = await finish(player)
-        finally:
-            await stop(player)
-        published = await finish(publisher)
-    finally:
-        await stop(publisher)
-    return {
-        **played,
-        "cpu_player": played.pop("cpu_percent"),
-        "cpu_publisher": published["cpu_percent"],
-    }
+
+    async def connect(publisher, start_player):
+        await read_json(publisher, "ready")  # published: the player finds it in the room
+        return await start_player()
+
+    return await run_pair(
+        ["huddle-publish", *common, "--user", "pub"],
+        ["huddle-play", *common, "--user", "play", "--paint", "--jitter-buffer", jb],
+        seconds,
+        connect,
+    )
 
 
 async def run_stock(media: list[str], seconds: float) -> dict:
-    publisher = await spawn("stock-publish", *media)
-    try:
-        offer = await read_json(publisher, "offer")
-        player = await spawn("stock-play", *media, "--paint")
-        try:
-            assert player.stdin is not None and publisher.stdin is not None
-            player.stdin.write((json.dumps({"offer": offer}) + "\n").encode())
-            answer = await read_json(player, "answer")
-            publisher.stdin.write((json.dumps({"answer": answer}) + "\n").encode())
-            await asyncio.sleep(seconds)
-            played = await finish(player)
-        finally:
-            await stop(player)
-        published = await finish(publisher)
-    finally:
-        await stop(publisher)
-    return {
-        **played,
-        "cpu_player": played.pop("cpu_percent"),
-        "cpu_publisher": published["cpu_percent"],
-    }
+    async def connect(publisher, start_player):
+        offer = await read_json(publisher, "offer")  # the SDP goes through this process
+        player = await start_player()
+        player.stdin.write((json.dumps({"offer": offer}) + "\n").encode())
+        answer = await read_json(player, "answer")
+        publisher.stdin.write((json.dumps({"answer": answer}) + "\n").encode())
+        return player
+
+    return await run_pair(
+        ["stock-publish", *media], ["stock-play", *media, "--paint"], seconds, connect
+    )
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:

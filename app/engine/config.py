@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -115,8 +115,6 @@ class PublishOptions:
     width: int | None = None
     height: int | None = None
     """Scale frames to this size before encoding."""
-    codec_preferences: list[str] = field(default_factory=list)
-    """Internal: filled from ``video_codec``."""
 
     def __post_init__(self) -> None:
         if self.video_codec not in SUPPORTED_CODECS:

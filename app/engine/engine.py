@@ -711,25 +711,26 @@ class Engine:
     def set_publisher_state(
         self, publication: Publication, state: PublisherState, code: int = 0, **extra: Any
     ) -> None:
-        old, publication.state = publication.state, state
-        if old is state and not code:
-            return
-        log.info("publish %s: %s -> %s", publication.stream_id, old, state)
-        self._emit(
-            "publisherStateUpdate",
-            PublisherStateResult(state, publication.stream_id, int(code), extra),
-        )
+        if self._change_state(publication, state, code, "publish"):
+            result = PublisherStateResult(state, publication.stream_id, int(code), extra)
+            self._emit("publisherStateUpdate", result)
 
     def set_player_state(
         self, playback: Playback, state: PlayerState, code: int = 0, **extra: Any
     ) -> None:
-        old, playback.state = playback.state, state
+        if self._change_state(playback, state, code, "play"):
+            result = PlayerStateResult(state, playback.stream_id, int(code), extra)
+            self._emit("playerStateUpdate", result)
+
+    @staticmethod
+    def _change_state(owner: Publication | Playback, state: Any, code: int, verb: str) -> bool:
+        """Set and log the new state; True when there is something to report (a change, or
+        an error code for the same state)."""
+        old, owner.state = owner.state, state
         if old is state and not code:
-            return
-        log.info("play %s: %s -> %s", playback.stream_id, old, state)
-        self._emit(
-            "playerStateUpdate", PlayerStateResult(state, playback.stream_id, int(code), extra)
-        )
+            return False
+        log.info("%s %s: %s -> %s", verb, owner.stream_id, old, state)
+        return True
 
     def stream_exists(self, stream_id: str) -> bool:
         return self._room is not None and stream_id in self._room.streams

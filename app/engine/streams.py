@@ -187,7 +187,6 @@ class PublishTrack(MediaStreamTrack):
         self._min_interval = 1.0 / fps if fps else 0.0
         self._size = size
         self._last_sent = 0.0
-        self.frames_sent = 0
 
     async def recv(self) -> av.VideoFrame | av.AudioFrame:
         while True:
@@ -197,7 +196,6 @@ class PublishTrack(MediaStreamTrack):
                     silence = silent_frame(frame)
                     silence.pts, silence.time_base = frame.pts, frame.time_base
                     frame = silence
-                self.frames_sent += 1
                 return frame
             now = time.monotonic()
             muted = self._is_muted()
@@ -216,7 +214,6 @@ class PublishTrack(MediaStreamTrack):
                     None, functools.partial(_scale, frame, *self._size)
                 )
                 frame.pts, frame.time_base = pts, time_base
-            self.frames_sent += 1
             return frame
 
     def stop(self) -> None:

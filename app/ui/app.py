@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 import qasync
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -46,8 +46,6 @@ def log_dir() -> Path:
 
 class HuddleApp(QObject):
     """Owns the engine for the app's life and moves between the join dialog and the call."""
-
-    phase = Signal(str)  # "join", "call" - for tests and scripting
 
     def __init__(
         self,
@@ -90,7 +88,6 @@ class HuddleApp(QObject):
         self.join_dialog.set_busy(False)
         self.join_dialog.show()
         self.join_dialog.raise_()
-        self.phase.emit("join")
 
     # ------------------------------------------------------------ joining
 
@@ -113,7 +110,6 @@ class HuddleApp(QObject):
         window.start()
         window.show()
         self.join_dialog.hide()
-        self.phase.emit("call")
         return True
 
     async def leave(self, *, quit_after: bool = False) -> None:

@@ -23,6 +23,16 @@ from app.ui.app import HuddleApp, create_qapplication, open_settings
 ENGINE = dict(host_addresses=["127.0.0.1"], speaker=False, quality_interval=0.5)
 
 
+def save_window(widget, path: Path) -> None:
+    """What the X server shows of the window (not a re-render: style sheets draw as on screen).
+    Await a short sleep first so the loop has painted and flushed."""
+    geometry = widget.frameGeometry()
+    screen = QApplication.primaryScreen()
+    shot = screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
+    if not shot.save(str(path)):
+        raise SystemExit(f"could not save {path}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -60,7 +70,8 @@ async def shoot(out: Path, language: str) -> None:
     dialog.name.setText("Ada Lovelace")
     await asyncio.sleep(0.5)
     suffix = "" if language == "en" else f"_{language}"
-    dialog.grab().save(str(out / f"join{suffix}.png"))
+    await asyncio.sleep(0.3)
+    save_window(dialog, out / f"join{suffix}.png")
     if language != "en":
         huddle.quit()
         await run
@@ -89,7 +100,7 @@ async def shoot(out: Path, language: str) -> None:
     await until(lambda: all(t.quality is not None for t in window.tiles.values()))
     await guests[2].send_barrage_message("🎉 Shipped!")
     await asyncio.sleep(2.0)  # the barrage is mid-flight, the speaker highlighted
-    window.grab().save(str(out / "call.png"))
+    save_window(window, out / "call.png")
     for engine in guests:
         await engine.destroy_engine()
     huddle.quit()
