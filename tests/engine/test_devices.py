@@ -10,6 +10,7 @@ import numpy as np
 
 from app.engine import CameraConfig, CustomConfig
 from app.media import dominant_frequency, read_stamp
+from app.protocol import ErrorCode
 from tests.conftest import MIC_HZ
 from tests.engine.conftest import until
 from tests.engine.test_call import Received
@@ -103,3 +104,55 @@ async def test_microphone_switched_while_publishing(engines, pulse) -> None:
     await until(lambda: len(received.samples) >= 100)
     assert abs(dominant_frequency(received.audio[-48000:]) - MIC_HZ) < 5
     assert not b_log.of("deviceError")
+
+
+async def test_speaker_switched_mid_call_and_a_missing_one_reported(
+    engines, engine_config, pulse
+) -> None:
+    a, a_log = await engines("alice", config=replace(engine_config, speaker=None))
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=CustomConfig(audio="tone", tone_hz=880))
+    await b.start_publishing_stream("tone", stream)
+    remote = await a.start_playing_stream("tone")
+    assert await remote.wait_first_frame(10)
+    await asyncio.sleep(0.5)
+
+    await a.use_speaker_device("no such speaker")
+    await until(lambda: a_log.of("deviceError") != [])
+    code, device = a_log.of("deviceError")[0]
+    assert code == ErrorCode.DEVICE_NOT_FOUND and device == "no such speaker"
+    await asyncio.sleep(0.3)
+    silent = await asyncio.to_thread(pulse.record_speaker, 1.0)
+    assert np.abs(silent[-12000:]).max() < 100  # the old speaker is closed
+
+    await a.use_speaker_device("pulse")  # PortAudio's ALSA name for the same PulseAudio sink
+    await asyncio.sleep(0.5)
+    recorded = await asyncio.to_thread(pulse.record_speaker, 1.5)
+    assert abs(dominant_frequency(recorded[-24000:]) - 880) < 5
+    assert len(a_log.of("deviceError")) == 1 and a.playing == {"tone": "PLAYING"}
+
+
+async def test_camera_turned_off_and_on_while_publishing(engines, tmp_path: Path) -> None:
+    path = tmp_path / "cam.avi"
+    write_pattern_video(path)
+    a, _ = await engines("alice")
+    b, b_log = await engines("bob")
+    stream = await b.create_stream(camera=CameraConfig(video_device=str(path), audio=False))
+    await b.start_publishing_stream("cam", stream)
+    remote = await a.start_playing_stream("cam")
+    received = Received(remote)
+    await until(lambda: len(received.stamps) >= 5)
+    camera = stream.video.source
+
+    await b.enable_video_capture_device(stream, False)
+    assert stream.video.blank and camera.readyState == "ended"
+    await until(lambda: camera._cap is None)  # the device is released, not just hidden
+    received.luma.clear()
+    await until(lambda: len(received.luma) >= 5)
+    assert received.luma[-1] < 20
+
+    await b.enable_video_capture_device(stream, True)
+    received.stamps.clear()
+    await until(lambda: len(received.stamps) >= 5)
+    assert not stream.video.blank and stream.video.source is not camera
+    assert b.publishing == {"cam": "PUBLISHING"} and not b_log.of("deviceError")
