@@ -51,15 +51,20 @@ async def test_microphone_to_player(engines, pulse) -> None:
     assert remote.video_frames == 0 and remote.first_frame_ms is not None
 
 
-async def test_played_audio_comes_out_of_the_speaker(engines, engine_config, pulse) -> None:
-    listener = replace(engine_config, speaker=None)  # the default device: PulseAudio's null sink
-    a, a_log = await engines("alice", config=listener)
+async def tone_call(engines, engine_config):
+    """Alice plays Bob's 880 Hz tone ("tone") on the default speaker, PulseAudio's null sink."""
+    a, a_log = await engines("alice", config=replace(engine_config, speaker=None))
     b, _ = await engines("bob")
     stream = await b.create_stream(custom=CustomConfig(audio="tone", tone_hz=880))
     await b.start_publishing_stream("tone", stream)
     remote = await a.start_playing_stream("tone")
     assert await remote.wait_first_frame(10)
     await asyncio.sleep(0.5)
+    return a, a_log
+
+
+async def test_played_audio_comes_out_of_the_speaker(engines, engine_config, pulse) -> None:
+    a, a_log = await tone_call(engines, engine_config)
     recorded = await asyncio.to_thread(pulse.record_speaker, 1.5)
     assert len(recorded) > 24000
     assert abs(dominant_frequency(recorded[-24000:]) - 880) < 5
@@ -70,7 +75,8 @@ async def test_played_audio_comes_out_of_the_speaker(engines, engine_config, pul
     assert not a_log.of("deviceError")
 
 
-async def test_a_failing_camera_turns_black_and_is_reported(engines, tmp_path: Path) -> None:
+async def camera_call(engines, tmp_path: Path):
+    """Bob publishes a recording as his camera ("cam"); Alice plays it and has 5 frames."""
     path = tmp_path / "cam.avi"
     write_pattern_video(path)
     a, _ = await engines("alice")
@@ -80,6 +86,11 @@ async def test_a_failing_camera_turns_black_and_is_reported(engines, tmp_path: P
     remote = await a.start_playing_stream("cam")
     received = Received(remote)
     await until(lambda: len(received.stamps) >= 5)
+    return b, b_log, stream, remote, received
+
+
+async def test_a_failing_camera_turns_black_and_is_reported(engines, tmp_path: Path) -> None:
+    _, b_log, stream, remote, received = await camera_call(engines, tmp_path)
     camera = stream.video.source
     camera._fail(RuntimeError("unplugged"))  # what the capture thread does when the device dies
     await until(lambda: b_log.of("deviceError") != [])
@@ -109,13 +120,7 @@ async def test_microphone_switched_while_publishing(engines, pulse) -> None:
 async def test_speaker_switched_mid_call_and_a_missing_one_reported(
     engines, engine_config, pulse
 ) -> None:
-    a, a_log = await engines("alice", config=replace(engine_config, speaker=None))
-    b, _ = await engines("bob")
-    stream = await b.create_stream(custom=CustomConfig(audio="tone", tone_hz=880))
-    await b.start_publishing_stream("tone", stream)
-    remote = await a.start_playing_stream("tone")
-    assert await remote.wait_first_frame(10)
-    await asyncio.sleep(0.5)
+    a, a_log = await tone_call(engines, engine_config)
 
     await a.use_speaker_device("no such speaker")
     await until(lambda: a_log.of("deviceError") != [])
@@ -133,15 +138,7 @@ async def test_speaker_switched_mid_call_and_a_missing_one_reported(
 
 
 async def test_camera_turned_off_and_on_while_publishing(engines, tmp_path: Path) -> None:
-    path = tmp_path / "cam.avi"
-    write_pattern_video(path)
-    a, _ = await engines("alice")
-    b, b_log = await engines("bob")
-    stream = await b.create_stream(camera=CameraConfig(video_device=str(path), audio=False))
-    await b.start_publishing_stream("cam", stream)
-    remote = await a.start_playing_stream("cam")
-    received = Received(remote)
-    await until(lambda: len(received.stamps) >= 5)
+    b, b_log, stream, _, received = await camera_call(engines, tmp_path)
     camera = stream.video.source
 
     await b.enable_video_capture_device(stream, False)
