@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
 import platform
 import resource
-import socket
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +49,6 @@ class CpuMeter:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         return usage.ru_utime + usage.ru_stime, time.monotonic()
 
-    def restart(self) -> None:
-        self._start = self._sample()
-
     def percent(self) -> float:
         cpu, wall = self._sample()
         return round(100 * (cpu - self._start[0]) / max(1e-6, wall - self._start[1]), 1)
@@ -70,12 +66,6 @@ def process_rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def machine() -> dict[str, Any]:
@@ -140,10 +130,65 @@ async def start_server(app_id: int, secret: str) -> tuple[asyncio.subprocess.Pro
     return process, line.removeprefix("listening on ")
 
 
-async def stop(process: asyncio.subprocess.Process | subprocess.Popen[Any]) -> None:
+async def stop(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         process.terminate()
         try:
-            await asyncio.wait_for(process.wait(), 10)  # type: ignore[arg-type]
+            await asyncio.wait_for(process.wait(), 10)
         except TimeoutError:
             process.kill()
+
+
+async def spawn(role: str, *args: str) -> asyncio.subprocess.Process:
+    """One side of a call (``benchmarks/_peer.py``) as its own process, talking JSON lines."""
+    return await asyncio.create_subprocess_exec(
+        PYTHON,
+        "-m",
+        "benchmarks._peer",
+        role,
+        *args,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+
+
+async def read_json(process: asyncio.subprocess.Process, key: str, timeout: float = 60) -> Any:
+    """The value of ``key`` in the first JSON line from ``process`` that has it."""
+    assert process.stdout is not None
+    while True:
+        line = await asyncio.wait_for(process.stdout.readline(), timeout)
+        if not line:
+            raise RuntimeError(f"a peer exited before sending {key!r}")
+        message = json.loads(line)
+        if key in message:
+            return message[key]
+
+
+async def finish(process: asyncio.subprocess.Process) -> dict[str, Any]:
+    """Close a peer's stdin (its signal to stop) and return its result."""
+    assert process.stdin is not None
+    process.stdin.close()
+    result = await read_json(process, "result", timeout=60)
+    await process.wait()
+    return result
+
+
+def parser(doc: str) -> argparse.ArgumentParser:
+    """A benchmark's command line: ``--json`` and ``--markdown``; add its own options."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the JSON summary")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
+    return parser
+
+
+def run(
+    main: Callable[[argparse.Namespace], Awaitable[dict[str, Any]]],
+    markdown: Callable[[dict[str, Any]], str],
+    args: argparse.Namespace,
+) -> None:
+    """Run a benchmark and print what ``--json`` / ``--markdown`` ask for."""
+    outcome = asyncio.run(main(args))
+    emit(outcome, as_json=args.json, markdown=markdown(outcome) if args.markdown else None)

@@ -124,11 +124,27 @@ def qt_loop():
 # ---------------------------------------------------------------- Huddle
 
 
+def make_engine(args: argparse.Namespace, **config: Any) -> Engine:
+    """An engine on loopback for ``args.server``, no speaker."""
+    return Engine(
+        1, args.server, EngineConfig(host_addresses=["127.0.0.1"], speaker=False, **config)
+    )
+
+
+async def login(engine: Engine, args: argparse.Namespace, user: str | None = None) -> Engine:
+    """Log ``engine`` in to ``args.room`` as ``user`` (default ``args.user``)."""
+    user = user or args.user
+    token = mint_token(app_id=1, secret=args.secret, user_id=user, room_id=args.room)
+    assert await engine.login_room(args.room, token, User(user), RoomConfig())
+    return engine
+
+
+async def join(args: argparse.Namespace, **config: Any) -> Engine:
+    return await login(make_engine(args, **config), args)
+
+
 async def huddle_publish(args: argparse.Namespace) -> dict[str, Any]:
-    config = EngineConfig(host_addresses=["127.0.0.1"], speaker=False)
-    engine = Engine(1, args.server, config)
-    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
-    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    engine = await join(args)
     stream = await engine.create_stream(
         custom=CustomConfig(
             video="pattern",
@@ -152,12 +168,7 @@ async def huddle_publish(args: argparse.Namespace) -> dict[str, Any]:
 async def huddle_play(args: argparse.Namespace) -> dict[str, Any]:
     measure = Measure(args.warmup)
     tile = make_tile(measure, args.width, args.height) if args.paint else None
-    config = EngineConfig(
-        host_addresses=["127.0.0.1"], speaker=False, jitter_buffer=args.jitter_buffer
-    )
-    engine = Engine(1, args.server, config)
-    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
-    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    engine = await join(args, jitter_buffer=args.jitter_buffer)
     remote = await engine.start_playing_stream(args.stream)
     remote.add_video_sink(measure.on_decoded)
     if tile is not None:
@@ -188,12 +199,9 @@ async def huddle_joins(args: argparse.Namespace) -> dict[str, Any]:
         tile.show()
         painted = asyncio.Event()
         tile.paint_probe = lambda _probe, _at, done=painted: done.set()
-        config = EngineConfig(host_addresses=["127.0.0.1"], speaker=False)
-        engine = Engine(1, args.server, config)
-        user = f"{args.user}-{i}"
-        token = mint_token(app_id=1, secret=args.secret, user_id=user, room_id=args.room)
+        engine = make_engine(args)
         started = time.monotonic()
-        assert await engine.login_room(args.room, token, User(user), RoomConfig())
+        await login(engine, args, f"{args.user}-{i}")
         logged_in = time.monotonic()
         remote = await engine.start_playing_stream(args.stream)
         remote.add_video_sink(tile.set_frame)
@@ -220,9 +228,7 @@ async def huddle_call(args: argparse.Namespace) -> dict[str, Any]:
     the other side and paint it."""
     measure = Measure(args.warmup, stamps=False)
     tile = make_tile(measure, args.width, args.height)
-    engine = Engine(1, args.server, EngineConfig(host_addresses=["127.0.0.1"], speaker=False))
-    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
-    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    engine = await join(args)
     stream = await engine.create_stream(
         custom=CustomConfig(video="pattern", audio="tone", width=args.width, height=args.height)
     )
@@ -255,9 +261,7 @@ async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
     grid = VideoGrid()
     grid.resize(1280, 960)
     grid.show()
-    engine = Engine(1, args.server, EngineConfig(host_addresses=["127.0.0.1"], speaker=False))
-    token = mint_token(app_id=1, secret=args.secret, user_id=args.user, room_id=args.room)
-    assert await engine.login_room(args.room, token, User(args.user), RoomConfig())
+    engine = await join(args)
     enough = asyncio.Event()
     engine.on("roomStreamUpdate", lambda *_: len(engine.streams) >= args.expect and enough.set())
     if len(engine.streams) < args.expect:

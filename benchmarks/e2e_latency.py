@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import secrets
 import sys
 from pathlib import Path
@@ -22,43 +21,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import PYTHON, ROOT, emit, machine, start_server, stop, table
+from benchmarks._common import (
+    finish,
+    machine,
+    parser,
+    read_json,
+    run,
+    spawn,
+    start_server,
+    stop,
+    table,
+)
 
 SIZES = {"640x480": (640, 480), "1280x720": (1280, 720)}
-
-
-async def spawn(role: str, *args: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        PYTHON,
-        "-m",
-        "benchmarks._peer",
-        role,
-        *args,
-        cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    )
-
-
-async def read_json(process: asyncio.subprocess.Process, key: str, timeout: float = 60) -> Any:
-    assert process.stdout is not None
-    while True:
-        line = await asyncio.wait_for(process.stdout.readline(), timeout)
-        if not line:
-            raise RuntimeError(f"a peer exited before sending {key!r}")
-        message = json.loads(line)
-        if key in message:
-            return message[key]
-
-
-async def finish(process: asyncio.subprocess.Process) -> dict[str, Any]:
-    assert process.stdin is not None
-    process.stdin.close()
-    result = await read_json(process, "result", timeout=60)
-    await process.wait()
-    return result
 
 
 async def run_pair(publish: list[str], play: list[str], seconds: float, connect) -> dict:
@@ -77,7 +52,7 @@ async def run_pair(publish: list[str], play: list[str], seconds: float, connect)
                 await stop(process)
     return {
         **played,
-        "cpu_player": played.pop("cpu_percent"),
+        "cpu_player": played["cpu_percent"],
         "cpu_publisher": published["cpu_percent"],
     }
 
@@ -205,20 +180,14 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="print the JSON summary")
-    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per run")
-    parser.add_argument("--codecs", nargs="+", default=["VP8", "H264"], choices=["VP8", "H264"])
-    parser.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
-    parser.add_argument(
+    cli = parser(__doc__)
+    cli.add_argument("--duration", type=float, default=10.0, help="seconds measured per run")
+    cli.add_argument("--codecs", nargs="+", default=["VP8", "H264"], choices=["VP8", "H264"])
+    cli.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    cli.add_argument(
         "--stacks",
         nargs="+",
         default=["huddle", "stock"],
         choices=["huddle", "stock", "huddle-stock-jb"],
     )
-    arguments = parser.parse_args()
-    outcome = asyncio.run(main(arguments))
-    emit(
-        outcome, as_json=arguments.json, markdown=markdown(outcome) if arguments.markdown else None
-    )
+    run(main, markdown, cli.parse_args())

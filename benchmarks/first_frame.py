@@ -10,7 +10,6 @@ timing each join from the call to ``login_room``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import secrets
 import sys
 from pathlib import Path
@@ -18,8 +17,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import emit, machine, percentiles, start_server, stop, table
-from benchmarks.e2e_latency import finish, read_json, spawn
+from benchmarks._common import (
+    finish,
+    machine,
+    parser,
+    percentiles,
+    read_json,
+    run,
+    spawn,
+    start_server,
+    stop,
+    table,
+)
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -79,13 +88,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--joins", type=int, default=12)
-    parser.add_argument("--codec", default="VP8", choices=["VP8", "H264"])
-    arguments = parser.parse_args()
-    outcome = asyncio.run(main(arguments))
-    emit(
-        outcome, as_json=arguments.json, markdown=markdown(outcome) if arguments.markdown else None
-    )
+    cli = parser(__doc__)
+    cli.add_argument("--joins", type=int, default=12)
+    cli.add_argument("--codec", default="VP8", choices=["VP8", "H264"])
+    run(main, markdown, cli.parse_args())

@@ -18,8 +18,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._common import emit, machine, start_server, stop, table
-from benchmarks.e2e_latency import finish, read_json, spawn
+from benchmarks._common import (
+    finish,
+    machine,
+    parser,
+    read_json,
+    run,
+    spawn,
+    start_server,
+    stop,
+    table,
+)
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -80,13 +89,7 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--streams", type=int, default=4)
-    parser.add_argument("--duration", type=float, default=20.0)
-    arguments = parser.parse_args()
-    outcome = asyncio.run(main(arguments))
-    emit(
-        outcome, as_json=arguments.json, markdown=markdown(outcome) if arguments.markdown else None
-    )
+    cli = parser(__doc__)
+    cli.add_argument("--streams", type=int, default=4)
+    cli.add_argument("--duration", type=float, default=20.0)
+    run(main, markdown, cli.parse_args())

@@ -32,11 +32,12 @@ from app.server.tokens import mint_token
 from benchmarks._common import (
     PYTHON,
     ROOT,
-    emit,
     machine,
+    parser,
     percentiles,
     process_cpu_seconds,
     process_rss_mb,
+    run,
     start_server,
     stop,
     table,
@@ -269,28 +270,21 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--markdown", action="store_true")
-    parser.add_argument("--clients", type=int, default=1000)
-    parser.add_argument("--rooms", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--login-rate", type=float, default=200.0, help="logins per second")
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds of broadcasts")
+    cli = parser(__doc__)
+    cli.add_argument("--clients", type=int, default=1000)
+    cli.add_argument("--rooms", type=int, default=100)
+    cli.add_argument("--workers", type=int, default=2)
+    cli.add_argument("--login-rate", type=float, default=200.0, help="logins per second")
+    cli.add_argument("--duration", type=float, default=20.0, help="seconds of broadcasts")
     # worker-only
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--url", help=argparse.SUPPRESS)
-    parser.add_argument("--secret", help=argparse.SUPPRESS)
-    parser.add_argument("--first-room", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--my-rooms", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--per-room", type=int, default=10, help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
+    cli.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    cli.add_argument("--url", help=argparse.SUPPRESS)
+    cli.add_argument("--secret", help=argparse.SUPPRESS)
+    cli.add_argument("--first-room", type=int, default=0, help=argparse.SUPPRESS)
+    cli.add_argument("--my-rooms", type=int, default=0, help=argparse.SUPPRESS)
+    cli.add_argument("--per-room", type=int, default=10, help=argparse.SUPPRESS)
+    arguments = cli.parse_args()
     if arguments.worker:
         asyncio.run(worker(arguments))
     else:
-        outcome = asyncio.run(main(arguments))
-        emit(
-            outcome,
-            as_json=arguments.json,
-            markdown=markdown(outcome) if arguments.markdown else None,
-        )
+        run(main, markdown, arguments)
