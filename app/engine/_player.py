@@ -170,12 +170,12 @@ class Playback:
             except MediaStreamError:
                 return
             if track.kind == "video":
-                first = remote._deliver_video(frame)
+                remote._deliver_video(frame)
             else:
-                first = remote._deliver_audio(frame)
+                remote._deliver_audio(frame)
                 self.level = sound_level(frame)
                 self._play_audio(frame)
-            if first or self.state is not PlayerState.PLAYING:
+            if self.state is not PlayerState.PLAYING:
                 self._on_media()
 
     def _on_media(self) -> None:

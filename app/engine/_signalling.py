@@ -45,10 +45,6 @@ class Signalling:
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
 
-    @property
-    def connected(self) -> bool:
-        return self._ws is not None and not self._ws.closed
-
     async def connect(self) -> None:
         """Open the socket; raises ServerConnectionError (SERVER_UNREACHABLE)."""
         self._http = aiohttp.ClientSession()

@@ -868,8 +868,7 @@ class Engine:
         self, device: int | str | None, failed: Callable[[MediaError, ErrorCode | None], None]
     ) -> tuple[MediaStreamTrack, str] | None:
         try:
-            source = await MicrophoneSource.open(device)
-            return source, str(device) if device is not None else "Default microphone"
+            return await MicrophoneSource.open(device), _microphone_name(device)
         except MediaError as exc:
             failed(exc, None)
             return None
@@ -882,15 +881,8 @@ class Engine:
 
     async def use_video_device(self, stream: LocalStream, device: int | str) -> None:
         """Switch the stream's camera, also while it is being published."""
-        if stream.video is None:
-            raise DeviceError(ErrorCode.INVALID_STATE, "The stream was created without video.")
-        width, height = stream.video.width or 640, stream.video.height or 480
-        try:
-            source = await CameraSource.open(device, width, height)
-        except MediaError as exc:
-            raise DeviceError.of(exc) from None
-        stream.video.replace(source, camera_name(device))
-        stream.camera = (device, width, height, source.fps)
+        video = _video_of(stream)
+        await _switch_camera(stream, video, device, video.width or 640, video.height or 480)
 
     async def use_audio_device(self, stream: LocalStream, device: int | str | None) -> None:
         """Switch the stream's microphone, also while it is being published."""
@@ -900,26 +892,19 @@ class Engine:
             source = await MicrophoneSource.open(device)
         except MediaError as exc:
             raise DeviceError.of(exc) from None
-        stream.audio.replace(source, str(device) if device is not None else "Default microphone")
+        await stream.audio.replace(source, _microphone_name(device))
 
     async def enable_video_capture_device(self, stream: LocalStream, enable: bool) -> None:
         """Turn the stream's camera off (the device is released, black is sent) or on again.
         Pair it with ``mute_publish_stream_video`` so others see the camera is off."""
-        video = stream.video
-        if video is None:
-            raise DeviceError(ErrorCode.INVALID_STATE, "The stream was created without video.")
+        video = _video_of(stream)
         if not enable:
             if stream.camera is not None and not video.blank:
-                video.go_blank()
+                await video.go_blank()
             return
         if stream.camera is None or not video.blank:
             return
-        device, width, height, fps = stream.camera
-        try:
-            source = await CameraSource.open(device, width, height, fps)
-        except MediaError as exc:
-            raise DeviceError.of(exc) from None
-        video.replace(source, camera_name(device))
+        await _switch_camera(stream, video, *stream.camera)
 
     async def destroy_stream(self, stream: LocalStream) -> None:
         """Stop publishing the stream and release its devices. Safe to call twice."""
@@ -1124,21 +1109,18 @@ class Engine:
 
     async def send_broadcast_message(self, message: str) -> int:
         """Send a chat message to everyone else in the room; returns its message ID."""
-        try:
-            check_message(message)
-        except ProtocolError as exc:
-            raise MessageError.of(exc) from None
-        reply = await self._send_message(lambda rid: m.SendBroadcast(id=rid, message=message))
-        assert isinstance(reply, m.MessageAck)
-        return reply.message_id
+        return await self._send_chat(m.SendBroadcast, message)
 
     async def send_barrage_message(self, message: str) -> int:
         """Send a barrage (bullet-screen) message to the room; returns its message ID."""
+        return await self._send_chat(m.SendBarrage, message)
+
+    async def _send_chat(self, kind: type[m.SendBroadcast | m.SendBarrage], message: str) -> int:
         try:
             check_message(message)
         except ProtocolError as exc:
             raise MessageError.of(exc) from None
-        reply = await self._send_message(lambda rid: m.SendBarrage(id=rid, message=message))
+        reply = await self._send_message(lambda rid: kind(id=rid, message=message))
         assert isinstance(reply, m.MessageAck)
         return reply.message_id
 
@@ -1228,3 +1210,30 @@ class Engine:
 
 def _ignore(_frame: object) -> None:
     pass
+
+
+def _microphone_name(device: int | str | None) -> str:
+    return str(device) if device is not None else "Default microphone"
+
+
+def _video_of(stream: LocalStream) -> SourceSwitch:
+    if stream.video is None:
+        raise DeviceError(ErrorCode.INVALID_STATE, "The stream was created without video.")
+    return stream.video
+
+
+async def _switch_camera(
+    stream: LocalStream,
+    video: SourceSwitch,
+    device: int | str,
+    width: int,
+    height: int,
+    fps: float = 30.0,
+) -> None:
+    """Open ``device`` and make it the stream's camera (the old source is released)."""
+    try:
+        source = await CameraSource.open(device, width, height, fps)
+    except MediaError as exc:
+        raise DeviceError.of(exc) from None
+    await video.replace(source, camera_name(device))
+    stream.camera = (device, width, height, source.fps)

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.protocol.errors import ErrorCode
 
 
 class HuddleError(Exception):
     """Root of every Huddle error. ``code`` is an :class:`ErrorCode`; ``message`` a sentence."""
 
-    def __init__(
-        self,
-        code: ErrorCode,
-        message: str | None = None,
-        *,
-        extended_data: dict[str, Any] | None = None,
-    ) -> None:
+    def __init__(self, code: ErrorCode, message: str | None = None) -> None:
         self.code = code
         self.message = message or code.message
-        self.extended_data = extended_data or {}
         super().__init__(f"{code.name} ({int(code)}): {self.message}")
 
     @classmethod

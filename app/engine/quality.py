@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from app.media._track import AUDIO_RATE, VIDEO_CLOCK_RATE
+
 from .data import QualityLevel, StreamQuality
 
 THRESHOLDS: tuple[tuple[QualityLevel, float, float, float], ...] = (
@@ -29,7 +31,7 @@ THRESHOLDS: tuple[tuple[QualityLevel, float, float, float], ...] = (
     (QualityLevel.MEDIUM, 0.08, 400.0, 80.0),
     (QualityLevel.BAD, 0.20, 800.0, 150.0),
 )
-_CLOCK_RATE = {"video": 90_000, "audio": 48_000}
+_CLOCK_RATE = {"video": VIDEO_CLOCK_RATE, "audio": AUDIO_RATE}
 
 
 def grade(loss: float | None, rtt_ms: float | None, jitter_ms: float | None) -> QualityLevel:

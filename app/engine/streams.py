@@ -29,6 +29,7 @@ from app.media._track import (
     VIDEO_CLOCK_RATE,
     VIDEO_TIME_BASE,
     Pacer,
+    ThreadedVideoSource,
 )
 
 from .data import StreamInfo, User
@@ -119,14 +120,14 @@ class SourceSwitch(MediaStreamTrack):
         """Sending black or silence: the device failed or was turned off."""
         return isinstance(self.source, _Blank)
 
-    def go_blank(self) -> None:
+    async def go_blank(self) -> None:
         """Send black (or silence) and release the device."""
-        self.replace(_Blank(self.kind, self.width or 640, self.height or 480), "")
+        await self.replace(_Blank(self.kind, self.width or 640, self.height or 480), "")
 
-    def replace(self, source: MediaStreamTrack, name: str) -> None:
-        """Switch to another source; the old one is stopped (its device released)."""
+    async def replace(self, source: MediaStreamTrack, name: str) -> None:
+        """Switch to another source; the old one is stopped and its device released."""
         old, self.source, self.source_name = self.source, source, name
-        old.stop()
+        await _release(old)
 
     async def recv(self) -> av.VideoFrame | av.AudioFrame:
         while True:
@@ -140,9 +141,7 @@ class SourceSwitch(MediaStreamTrack):
                     raise
                 if source is self.source:  # the device failed, not replaced
                     self._on_failure(self, source)
-                    blank = _Blank(self.kind, self.width or 640, self.height or 480)
-                    self.source, self.source_name = blank, ""
-                    source.stop()
+                    await self.go_blank()
                 continue
             if source is not self.source:
                 continue  # a last frame from a replaced source
@@ -167,6 +166,19 @@ class SourceSwitch(MediaStreamTrack):
     def stop(self) -> None:
         super().stop()
         self.source.stop()
+
+    async def close(self) -> None:
+        """``stop()`` without blocking the event loop while the device is released."""
+        super().stop()
+        await _release(self.source)
+
+
+async def _release(source: MediaStreamTrack) -> None:
+    """Stop a source; a capture thread is waited for off the event loop."""
+    if isinstance(source, ThreadedVideoSource):
+        await source.close()
+    else:
+        source.stop()
 
 
 class PublishTrack(MediaStreamTrack):
@@ -350,7 +362,7 @@ class LocalStream:
             await reader.close()
         for track in (self.video, self.audio):
             if track is not None:
-                track.stop()
+                await track.close()
 
 
 class RemoteStream:
@@ -409,33 +421,29 @@ class RemoteStream:
         except TimeoutError:
             return False
 
-    def _deliver_video(self, frame: av.VideoFrame) -> bool:
-        """Returns True for the first frame ever."""
+    def _deliver_video(self, frame: av.VideoFrame) -> None:
         self.video_frames += 1
         self.width, self.height = frame.width, frame.height
-        first = self._mark_first()
+        self._mark_first()
         if self.video_muted_locally:
-            return first
+            return
         self.video_frame = frame
         for sink in list(self._video_sinks):
             try:
                 sink(frame)
             except Exception:
                 log.exception("a video sink of %s raised", self.stream_id)
-        return first
 
-    def _deliver_audio(self, frame: av.AudioFrame) -> bool:
+    def _deliver_audio(self, frame: av.AudioFrame) -> None:
         self.audio_frames += 1
         for sink in list(self._audio_sinks):
             try:
                 sink(frame)
             except Exception:
                 log.exception("an audio sink of %s raised", self.stream_id)
-        return self._mark_first()
+        self._mark_first()
 
-    def _mark_first(self) -> bool:
-        if self.first_frame_at is not None:
-            return False
-        self.first_frame_at = time.monotonic()
-        self._first_frame.set()
-        return True
+    def _mark_first(self) -> None:
+        if self.first_frame_at is None:
+            self.first_frame_at = time.monotonic()
+            self._first_frame.set()

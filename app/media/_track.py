@@ -64,7 +64,6 @@ class ThreadedVideoSource(MediaStreamTrack):
         self._thread: threading.Thread | None = None
         self.error: Exception | None = None
         self._t0 = time.monotonic()
-        self.frames_captured = 0
 
     def _start_thread(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -89,7 +88,6 @@ class ThreadedVideoSource(MediaStreamTrack):
         """From the capture thread: make ``frame`` the newest one."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            self.frames_captured += 1
             loop.call_soon_threadsafe(self._deliver, self._stamp(frame))
 
     def _deliver(self, frame: av.VideoFrame) -> None:
@@ -112,10 +110,21 @@ class ThreadedVideoSource(MediaStreamTrack):
         return frame
 
     def stop(self) -> None:
-        """Stop capturing and release the device. Safe to call twice."""
+        """Stop capturing and release the device; waits for the capture thread (at most 2 s).
+        On the event loop, ``await close()`` does the same without blocking. Safe to call twice."""
+        thread = self._end()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+
+    async def close(self) -> None:
+        """``stop()`` for the event loop: the capture thread is waited for in an executor."""
+        thread = self._end()
+        if thread is not None:
+            await asyncio.get_running_loop().run_in_executor(None, thread.join, 2.0)
+
+    def _end(self) -> threading.Thread | None:
         super().stop()
         self._stopping.set()
         self._ready.set()
         thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2.0)
+        return thread

@@ -58,7 +58,7 @@ def audio_devices(kind: str) -> list[AudioDevice]:
         sd = _sounddevice()
         devices = sd.query_devices()
         default_in, default_out = sd.default.device
-    except (MediaError, Exception) as exc:  # no PortAudio, or PortAudio failing to start
+    except Exception as exc:  # no PortAudio (MediaError), or PortAudio failing to start
         log.info("no audio devices: %s", exc)
         return []
     channels = "max_input_channels" if kind == "input" else "max_output_channels"

@@ -25,8 +25,8 @@ class DeviceInfo:
 
 def list_cameras() -> list[DeviceInfo]:
     """V4L2 capture nodes (a UVC camera's metadata node is left out)."""
-    found = []
-    for node in sorted(Path("/sys/class/video4linux").glob("video*")):
+    indices = []
+    for node in Path("/sys/class/video4linux").glob("video*"):
         match = re.fullmatch(r"video(\d+)", node.name)
         if not match:
             continue
@@ -36,9 +36,11 @@ def list_cameras() -> list[DeviceInfo]:
                 continue  # secondary node of the same device (metadata)
         except OSError:
             continue
-        found.append(DeviceInfo("camera", match.group(1), camera_name(int(match.group(1)))))
-    found.sort(key=lambda d: int(d.device_id))
-    return [DeviceInfo(d.kind, d.device_id, d.name, i == 0) for i, d in enumerate(found)]
+        indices.append(int(match.group(1)))
+    return [
+        DeviceInfo("camera", str(index), camera_name(index), is_default=i == 0)
+        for i, index in enumerate(sorted(indices))
+    ]
 
 
 def list_microphones() -> list[DeviceInfo]:

@@ -15,8 +15,10 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from app.protocol.errors import ErrorCode
 
-from ._track import AUDIO_RATE
+from ._track import AUDIO_RATE, AUDIO_TIME_BASE
 from .errors import MediaError
+
+MS_TIME_BASE = fractions.Fraction(1, 1000)
 
 log = logging.getLogger("huddle.media")
 
@@ -166,7 +168,7 @@ class _Writer:
             self._video = container.add_stream("libx264", rate=fps)
             self._video.width, self._video.height = frame.width, frame.height
             self._video.pix_fmt = "yuv420p"
-            self._video.time_base = fractions.Fraction(1, 1000)
+            self._video.time_base = MS_TIME_BASE
             self._video.options = {"preset": "ultrafast", "tune": "zerolatency"}
         if "audio" in firsts:
             self._audio = container.add_stream("libopus", rate=AUDIO_RATE, layout="stereo")
@@ -178,11 +180,11 @@ class _Writer:
             out = frame.reformat(
                 width=self._video.width, height=self._video.height, format="yuv420p"
             )
-            out.pts, out.time_base = at_ms, fractions.Fraction(1, 1000)
+            out.pts, out.time_base = at_ms, MS_TIME_BASE
             self._container.mux(self._video.encode(out))
         elif kind == "audio" and self._audio is not None:
             for out in self._resampler.resample(frame):
-                out.pts, out.time_base = self._audio_pts, fractions.Fraction(1, AUDIO_RATE)
+                out.pts, out.time_base = self._audio_pts, AUDIO_TIME_BASE
                 self._audio_pts += out.samples
                 self._container.mux(self._audio.encode(out))
 

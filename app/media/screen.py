@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from typing import Any
 
 import av
 import numpy as np
@@ -43,7 +42,6 @@ class ScreenSource(ThreadedVideoSource):
     def __init__(self, monitor: int = 1, fps: float = 10.0, max_width: int = 1920) -> None:
         super().__init__(name=f"huddle-screen-{monitor}")
         self.monitor, self.fps, self.max_width = monitor, fps, max_width
-        self._grabber: Any = None
         self._region: dict[str, int] = {}
 
     @classmethod
