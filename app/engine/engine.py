@@ -133,6 +133,7 @@ class Engine:
         self._speaker: Speaker | None = None
         self._speaker_state = "closed"
         self._sound_level_interval: float | None = None
+        self._sound_level_task: asyncio.Task[None] | None = None
         self._reconnecting: asyncio.Task[None] | None = None
         self._destroyed = False
         self._dispatch: dict[type, Callable[[Any], None]] = {
@@ -1156,12 +1157,13 @@ class Engine:
         if enabled:
             if interval_ms < 100:
                 raise ValueError(f"interval_ms must be at least 100, got {interval_ms}")
-            first = self._sound_level_interval is None
-            self._sound_level_interval = interval_ms / 1000
-            if first:
+            if self._sound_level_interval is None:
                 for stream in self._local_streams:
                     stream.add_audio_sink(_ignore)  # keeps the level measured before publishing
-                self._spawn(self._sound_level_loop(), "huddle-sound-level")
+            self._sound_level_interval = interval_ms / 1000
+            if self._sound_level_task is None or self._sound_level_task.done():
+                # Off then on again within an interval: the sleeping loop simply carries on.
+                self._sound_level_task = self._spawn(self._sound_level_loop(), "huddle-sound-level")
         else:
             self._sound_level_interval = None
             for stream in self._local_streams:

@@ -370,3 +370,19 @@ async def test_quality_and_sound_level_events(engines) -> None:
     assert b_log.of("capturedSoundLevelUpdate")[-1][0] > 30
     [push] = b_log.of("soundLevelUpdate")[-1][0]
     assert (push.stream_id, push.type) == ("q", "push")
+
+
+async def test_sound_levels_turned_off_and_on_again_come_once_per_interval(engines) -> None:
+    engine, log = await engines("alice")
+    await engine.create_stream(custom=PATTERN)
+    engine.set_sound_level_delegate(True, 100)
+    engine.set_sound_level_delegate(False)
+    engine.set_sound_level_delegate(True, 100)  # while the first loop still sleeps
+
+    def loops() -> list[asyncio.Task]:
+        return [t for t in asyncio.all_tasks() if t.get_name() == "huddle-sound-level"]
+
+    await until(lambda: len(log.of("capturedSoundLevelUpdate")) >= 3)
+    assert len(loops()) == 1
+    engine.set_sound_level_delegate(False)
+    await until(lambda: not loops())
