@@ -26,6 +26,16 @@ from app.server import RoomServer, ServiceConfig, mint_token
 Progress = Callable[[str, float], None]
 """Called with what is being checked and how far along the check is (0 to 1)."""
 
+# The steps ``progress`` is told about, in order.
+STEP_DEVICES = "devices and codecs"
+STEP_SERVICE = "room service"
+STEP_LOGIN = "logging in"
+STEP_PUBLISH = "publishing the test pattern and tone"
+STEP_PLAY = "playing it over WebRTC"
+STEP_VERIFY = "checking what arrives"
+STEP_CLEANUP = "cleaning up"
+STEP_DONE = "done"
+
 VERIFY_SECONDS = 3.0
 MIN_VERIFIED = 0.9
 MIN_FPS = 20.0
@@ -65,13 +75,13 @@ async def run_self_test(
     except HuddleError as exc:
         report.failures.append(f"{exc.code.name}: {exc.message}")
     report.passed = not report.failures
-    step("done", 1.0)
+    step(STEP_DONE, 1.0)
     return report
 
 
 async def _check(report: SelfTestReport, step: Progress) -> None:
     config = EngineConfig(host_addresses=["127.0.0.1"], speaker=False, quality_interval=1.0)
-    step("devices and codecs", 0.05)
+    step(STEP_DEVICES, 0.05)
     probe = Engine(1, "ws://127.0.0.1:9/ws", config)
     requirements = await probe.check_system_requirements()
     await probe.destroy_engine()
@@ -85,13 +95,13 @@ async def _check(report: SelfTestReport, step: Progress) -> None:
         if not getattr(requirements, device):
             report.warnings.append(f"no {device}: {requirements.err_info.get(device, '')}".strip())
 
-    step("room service", 0.2)
+    step(STEP_SERVICE, 0.2)
     secret = secrets.token_hex(32).encode()
     async with RoomServer(ServiceConfig(app_id=1, secret=secret), port=0) as server:
         sender = Engine(1, server.url, config)
         receiver = Engine(1, server.url, config)
         try:
-            step("logging in", 0.3)
+            step(STEP_LOGIN, 0.3)
             room = f"self-test-{secrets.token_hex(4)}"
             started = time.monotonic()
             for engine, user in ((sender, "sender"), (receiver, "receiver")):
@@ -101,12 +111,12 @@ async def _check(report: SelfTestReport, step: Progress) -> None:
                     return
             report.login_ms = round((time.monotonic() - started) * 1000 / 2, 1)
 
-            step("publishing the test pattern and tone", 0.45)
+            step(STEP_PUBLISH, 0.45)
             stream = await sender.create_stream(custom=CustomConfig(video="pattern", audio="tone"))
             if not await sender.start_publishing_stream("self-test", stream):
                 report.failures.append("the test stream could not be published")
                 return
-            step("playing it over WebRTC", 0.55)
+            step(STEP_PLAY, 0.55)
             played_at = time.monotonic()
             remote = await receiver.start_playing_stream("self-test")
             if not await remote.wait_first_frame(10):
@@ -114,7 +124,7 @@ async def _check(report: SelfTestReport, step: Progress) -> None:
                 return
             report.first_frame_ms = round((time.monotonic() - played_at) * 1000, 1)
 
-            step("checking what arrives", 0.7)
+            step(STEP_VERIFY, 0.7)
             counted = {"frames": 0, "verified": 0}
 
             def check(frame: Any) -> None:
@@ -145,7 +155,7 @@ async def _check(report: SelfTestReport, step: Progress) -> None:
             if report.audio_frames == 0:
                 report.failures.append("no audio arrived")
         finally:
-            step("cleaning up", 0.95)
+            step(STEP_CLEANUP, 0.95)
             await receiver.destroy_engine()
             await sender.destroy_engine()
 

@@ -7,6 +7,9 @@ import logging
 import sys
 import time
 
+TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+"""Plain-text log lines (the commands' ``--log-format text`` and the desktop app's log file)."""
+
 _STANDARD = set(vars(logging.makeLogRecord({})))
 
 
@@ -34,7 +37,7 @@ def setup_logging(level: str = "info", fmt: str = "json") -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -39,6 +39,7 @@ from app.engine import (
 )
 from app.media import StreamRecorder, read_stamp
 from app.server.tokens import mint_token
+from app.tasks import TaskSet
 
 from ._logging import setup_logging
 from ._secret import SecretError, read_secret
@@ -164,7 +165,7 @@ class Bot:
         self.login_ok = False
         self.failures: list[str] = []
         self._stop = asyncio.Event()
-        self._play_tasks: set[asyncio.Task[None]] = set()
+        self._play_tasks = TaskSet()
 
     def _print(self, obj: dict[str, Any]) -> None:
         if self.args.json:
@@ -182,9 +183,7 @@ class Bot:
         if kind == UpdateType.ADD:
             for info in streams:
                 if self._wants(info.stream_id) and info.stream_id not in self.played:
-                    task = asyncio.ensure_future(self._play(info))
-                    self._play_tasks.add(task)
-                    task.add_done_callback(self._play_tasks.discard)
+                    self._play_tasks.spawn(self._play(info))
 
     async def _play(self, info: StreamInfo) -> None:
         recorder = None
@@ -265,8 +264,7 @@ class Bot:
         self._stop.set()
 
     async def close(self) -> dict[str, Any]:
-        for task in list(self._play_tasks):
-            task.cancel()
+        self._play_tasks.cancel()
         played = {sid: p.summary() for sid, p in self.played.items()}
         await self.engine.destroy_engine()
         for p in self.played.values():

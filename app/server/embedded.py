@@ -12,6 +12,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 import platformdirs
@@ -27,6 +28,11 @@ log = logging.getLogger("huddle.server")
 LOCAL_HOST = "127.0.0.1"
 LOCAL_PORT = 8765
 LOCAL_APP_ID = 1
+
+
+def local_url(port: int = LOCAL_PORT) -> str:
+    """The signalling URL of the room service of this computer on ``port``."""
+    return f"ws://{LOCAL_HOST}:{port}/ws"
 
 
 def config_dir() -> Path:
@@ -77,20 +83,25 @@ class LocalService:
     async def ensure_running(self) -> bool:
         """Start the service here if nobody answers on the port (the ``huddle`` that ran it
         quit). Returns True if this process runs it now."""
+        return await self._start_unless_answered() == "here"
+
+    async def _start_unless_answered(self) -> Literal["here", "answered", "taken"]:
+        """Where the service runs: "here", "answered" (another ``huddle`` answered on the
+        port), or "taken" (the port could not be bound: someone else took it first)."""
         if self.server is not None:
-            return True
+            return "here"
         if await _huddle_answers(self.port):
-            return False
+            return "answered"
         server = RoomServer(
             ServiceConfig(app_id=LOCAL_APP_ID, secret=self.secret), host=LOCAL_HOST, port=self.port
         )
         try:
             await server.start()
         except OSError:
-            return False  # someone else took the port first
+            return "taken"
         log.info("now running the room service of this computer on port %d", self.port)
         self.server = server
-        return True
+        return "here"
 
     async def stop(self) -> None:
         server, self.server = self.server, None
@@ -121,10 +132,10 @@ async def start_or_join_local(port: int = LOCAL_PORT) -> LocalService:
 
     Raises LocalServiceError when the port is taken by something that is not Huddle.
     """
-    service = LocalService(
-        url=f"ws://{LOCAL_HOST}:{port}/ws", port=port, secret=load_or_create_secret()
-    )
-    if await service.ensure_running() or await _huddle_answers(port):
+    service = LocalService(url=local_url(port), port=port, secret=load_or_create_secret())
+    # Only a port taken by someone else needs a second look: it may be a ``huddle`` that
+    # started its service just now.
+    if await service._start_unless_answered() != "taken" or await _huddle_answers(port):
         return service
     raise LocalServiceError(
         f"Port {port} on this computer is used by another program, not a Huddle room service."

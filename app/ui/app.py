@@ -22,8 +22,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_ID_NAME, APP_NAME, __version__
+from app.cli._logging import TEXT_FORMAT
 from app.engine import Engine, EngineConfig
-from app.server.embedded import LOCAL_APP_ID, LOCAL_PORT, config_dir
+from app.server.embedded import LOCAL_APP_ID, LOCAL_PORT, config_dir, local_url
+from app.tasks import TaskSet
 
 from . import i18n
 from .bridge import EngineBridge
@@ -56,9 +58,7 @@ class HuddleApp(QObject):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.engine = Engine(
-            LOCAL_APP_ID, f"ws://127.0.0.1:{local_port}/ws", engine_config or EngineConfig()
-        )
+        self.engine = Engine(LOCAL_APP_ID, local_url(local_port), engine_config or EngineConfig())
         self.bridge = EngineBridge(self.engine, self)
         self.controller = CallController(self.engine, self.bridge, self, local_port=local_port)
         self.join_dialog = JoinDialog(self.engine, self.bridge, settings)
@@ -68,13 +68,10 @@ class HuddleApp(QObject):
         self.call_window: CallWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
         self._quit = asyncio.Event()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet()
 
     def _spawn(self, coro) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.spawn(coro)
 
     async def run(self) -> None:
         self.show_join()
@@ -176,11 +173,9 @@ def setup_logging(level: str = "info") -> Path:
     file_handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
-    file_handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    )
+    file_handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     stderr = logging.StreamHandler(sys.stderr)
-    stderr.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+    stderr.setFormatter(logging.Formatter(TEXT_FORMAT))
     stderr.setLevel(logging.WARNING)
     root = logging.getLogger()
     root.handlers[:] = [file_handler, stderr, _recent]

@@ -15,16 +15,12 @@ class EngineBridge(QObject):
     roomStateChanged = Signal(str, str, int, dict)  # room_id, reason, error_code, extended_data
     roomUserUpdate = Signal(str, str, list)  # room_id, update_type, users
     roomStreamUpdate = Signal(str, str, list)  # room_id, update_type, streams
-    roomStreamExtraInfoUpdate = Signal(str, list)
     remoteCameraStatusUpdate = Signal(str, str)  # stream_id, OPEN/MUTE
     remoteMicStatusUpdate = Signal(str, str)
-    publisherStateUpdate = Signal(object)  # PublisherStateResult
-    playerStateUpdate = Signal(object)  # PlayerStateResult
     publishQualityUpdate = Signal(str, object)  # stream_id, StreamQuality
     playQualityUpdate = Signal(str, object)
     broadcastMessage = Signal(str, list)  # room_id, [ChatMessage]
     barrageMessage = Signal(str, list)
-    customCommand = Signal(str, object, str)  # room_id, from User, command
     capturedSoundLevelUpdate = Signal(float)
     soundLevelUpdate = Signal(list)  # [SoundLevel]
     deviceError = Signal(int, str)
@@ -39,16 +35,12 @@ class EngineBridge(QObject):
         )
         on("roomUserUpdate", lambda r, kind, users: self.roomUserUpdate.emit(r, str(kind), users))
         on("roomStreamUpdate", lambda r, kind, s, _x: self.roomStreamUpdate.emit(r, str(kind), s))
-        on("roomStreamExtraInfoUpdate", self.roomStreamExtraInfoUpdate.emit)
         on("remoteCameraStatusUpdate", lambda s, st: self.remoteCameraStatusUpdate.emit(s, str(st)))
         on("remoteMicStatusUpdate", lambda s, st: self.remoteMicStatusUpdate.emit(s, str(st)))
-        on("publisherStateUpdate", self.publisherStateUpdate.emit)
-        on("playerStateUpdate", self.playerStateUpdate.emit)
         on("publishQualityUpdate", self.publishQualityUpdate.emit)
         on("playQualityUpdate", self.playQualityUpdate.emit)
         on("IMRecvBroadcastMessage", self.broadcastMessage.emit)
         on("IMRecvBarrageMessage", self.barrageMessage.emit)
-        on("IMRecvCustomCommand", self.customCommand.emit)
         on(
             "capturedSoundLevelUpdate",
             lambda level: self.capturedSoundLevelUpdate.emit(float(level)),

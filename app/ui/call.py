@@ -36,6 +36,7 @@ from app.server.embedded import (
     start_or_join_local,
 )
 from app.server.tokens import mint_token, token_user_id
+from app.tasks import TaskSet
 
 from .bridge import EngineBridge
 from .i18n import error_text
@@ -72,8 +73,14 @@ def make_user_id(name: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"[:MAX_USER_ID_BYTES]
 
 
-def stream_id_for(user_id: str, kind: str) -> str:
+def stream_id_for(user_id: str, kind: Literal["cam", "screen"]) -> str:
+    """The ID of a user's camera ("cam") or screen ("screen") stream."""
     return f"{re.sub(r'[^A-Za-z0-9_-]', '_', user_id)}-{kind}"
+
+
+def is_screen_stream(stream_id: str) -> bool:
+    """Is this a shared screen (named by ``stream_id_for(user_id, "screen")``)?"""
+    return stream_id.endswith("-screen")
 
 
 class CallController(QObject):
@@ -104,15 +111,16 @@ class CallController(QObject):
         self.phase: RoomPhase = "idle"
         self.request: JoinRequest | None = None
         self.user: User | None = None
+        self.camera_stream_id: str | None = None
+        """The ID of the stream this call publishes from the camera and microphone."""
         self.stream: LocalStream | None = None
         self.screen: LocalStream | None = None
         self.mic_muted = False
         self.camera_off = False
         self.remotes: dict[str, RemoteStream] = {}
-        self.infos: dict[str, StreamInfo] = {}
         self.users: dict[str, str] = {}
         self._last_error = 0
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet()
         bridge.roomStateChanged.connect(self._on_room_state)
         bridge.roomUserUpdate.connect(self._on_users)
         bridge.roomStreamUpdate.connect(self._on_streams)
@@ -177,12 +185,14 @@ class CallController(QObject):
             raise
         engine.config.speaker = request.speaker
         self.user = User(user_id, request.user_name)
+        self.camera_stream_id = stream_id_for(user_id, "cam")
         ok = await engine.login_room(
             request.room_id, token, self.user, RoomConfig(user_update=True)
         )
         if not ok:
             self.request = None
             self.user = None
+            self.camera_stream_id = None
             raise JoinError(error_text(self._last_error or ErrorCode.SERVER_UNREACHABLE))
         engine.set_sound_level_delegate(True, 300)
         self.stream = stream
@@ -194,7 +204,7 @@ class CallController(QObject):
             if stream.has_video and self.camera_off:
                 await engine.mute_publish_stream_video(stream, True)
                 await engine.enable_video_capture_device(stream, False)
-            await engine.start_publishing_stream(stream_id_for(user_id, "cam"), stream)
+            await engine.start_publishing_stream(self.camera_stream_id, stream)
         self.local_changed.emit()
 
     async def _credentials(self, request: JoinRequest) -> tuple[str, str]:
@@ -234,9 +244,7 @@ class CallController(QObject):
             return
         self.request = None
         engine = self.engine
-        for task in list(self._tasks):
-            if task is not asyncio.current_task():
-                task.cancel()
+        self._tasks.cancel()
         engine.set_sound_level_delegate(False)
         await engine.logout_room()
         for stream in (self.stream, self.screen):
@@ -258,9 +266,7 @@ class CallController(QObject):
 
     def spawn(self, coro) -> None:
         """Run ``coro`` as a task this call keeps (and cancels on leave)."""
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro)
 
     def _on_users(self, room_id: str, kind: str, users: list[User]) -> None:
         for user in users:
@@ -273,7 +279,6 @@ class CallController(QObject):
     def _on_streams(self, room_id: str, kind: str, streams: list[StreamInfo]) -> None:
         for info in streams:
             if kind == "ADD":
-                self.infos[info.stream_id] = info
                 self.spawn(self._play(info))
             else:
                 self.spawn(self._stop(info.stream_id))
@@ -294,14 +299,12 @@ class CallController(QObject):
         self._forget(stream_id)
 
     def _forget(self, stream_id: str) -> None:
-        self.infos.pop(stream_id, None)
         if self.remotes.pop(stream_id, None) is not None:
             self.remote_removed.emit(stream_id)
 
     def _on_remote_status(self, stream_id: str, status: str) -> None:
         info = next((s for s in self.engine.streams if s.stream_id == stream_id), None)
         if info is not None:
-            self.infos[stream_id] = info
             self.remote_info_changed.emit(stream_id, info)
 
     # ------------------------------------------------------------ the toolbar

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app.engine import QualityLevel, RemoteStream, SoundLevel, StreamInfo, StreamQuality
 
 from .bridge import EngineBridge
-from .call import CallController, stream_id_for
+from .call import CallController, is_screen_stream
 from .grid import VideoGrid
 from .panels import ChatPanel, ParticipantsPanel
 from .resources import icon
@@ -34,6 +34,12 @@ log = logging.getLogger("huddle.ui")
 
 SPEAKING_LEVEL = 12.0
 """Sound level (0-100) above which a participant counts as speaking."""
+
+
+def _set_tip(action: QAction, tip: str) -> None:
+    """A toolbar action's tooltip: what it does, and its shortcut as this platform writes it."""
+    shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{tip} ({shortcut})")
 
 
 class StateBanner(QFrame):
@@ -188,9 +194,7 @@ class CallWindow(QMainWindow):
             self.screen_action: self.tr("Share your screen"),
         }
         for action, tip in tips.items():
-            action.setToolTip(
-                f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
+            _set_tip(action, tip)
 
         toolbar = QToolBar(self.tr("Call controls"))
         toolbar.setObjectName("controls")
@@ -222,7 +226,6 @@ class CallWindow(QMainWindow):
             if button is not None:
                 button.setObjectName("deviceButton")  # red while off
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
-        self.toolbar = toolbar
 
     # ------------------------------------------------------------ the call starts
 
@@ -246,38 +249,35 @@ class CallWindow(QMainWindow):
             stream.add_video_sink(self.local_tile.set_frame)
         self.grid.add_tile(self.local_tile)
         for stream_id, remote in c.remotes.items():
-            self._add_remote(stream_id, remote, c.infos.get(stream_id))
-        self._sync_local()
+            self._add_remote(stream_id, remote, remote.info)
         self._on_phase(c.phase, "")
 
     def _sync_local(self) -> None:
+        """Show the local stream's state; mic and camera can be toggled only while connected."""
         c = self.controller
         stream = c.stream
+        connected = c.phase == "connected"
         has_audio = stream is not None and stream.has_audio
         has_video = stream is not None and stream.has_video
-        self.mic_action.setEnabled(has_audio)
+        self.mic_action.setEnabled(connected and has_audio)
         self.mic_action.setChecked(has_audio and not c.mic_muted)
         self.mic_action.setIcon(icon("mic" if has_audio and not c.mic_muted else "mic-off"))
-        self.mic_action.setToolTip(
-            (
-                self.tr("Mute microphone")
-                if has_audio and not c.mic_muted
-                else self.tr("Unmute microphone")
-            )
-            + " (Ctrl+D)"
+        _set_tip(
+            self.mic_action,
+            self.tr("Mute microphone")
+            if has_audio and not c.mic_muted
+            else self.tr("Unmute microphone"),
         )
-        self.camera_action.setEnabled(has_video)
+        self.camera_action.setEnabled(connected and has_video)
         self.camera_action.setChecked(has_video and not c.camera_off)
         self.camera_action.setIcon(
             icon("camera" if has_video and not c.camera_off else "camera-off")
         )
-        self.camera_action.setToolTip(
-            (
-                self.tr("Turn camera off")
-                if has_video and not c.camera_off
-                else self.tr("Turn camera on")
-            )
-            + " (Ctrl+E)"
+        _set_tip(
+            self.camera_action,
+            self.tr("Turn camera off")
+            if has_video and not c.camera_off
+            else self.tr("Turn camera on"),
         )
         self.screen_action.setChecked(c.screen is not None)
         tile = self.local_tile
@@ -297,7 +297,7 @@ class CallWindow(QMainWindow):
         if stream_id in self.tiles:
             return
         name = (info.user.user_name or info.user.user_id) if info else stream_id
-        if info is not None and stream_id.endswith("-screen"):
+        if info is not None and is_screen_stream(stream_id):
             name = self.tr("%1's screen").replace("%1", name)
         tile = VideoTile(name)
         tile.setObjectName(f"tile_{stream_id}")
@@ -352,8 +352,7 @@ class CallWindow(QMainWindow):
             tile.set_stats_text(self._stats_text(quality))
 
     def _publish_quality(self, stream_id: str, quality: StreamQuality) -> None:
-        user = self.controller.user
-        if self.local_tile is not None and user and stream_id == stream_id_for(user.user_id, "cam"):
+        if self.local_tile is not None and stream_id == self.controller.camera_stream_id:
             level = (
                 None
                 if quality.level == QualityLevel.UNKNOWN or not quality.peers
@@ -365,8 +364,7 @@ class CallWindow(QMainWindow):
     def _sound_levels(self, levels: list[SoundLevel]) -> None:
         loudest = max(levels, key=lambda lv: lv.sound_level, default=None)
         speaker = loudest.stream_id if loudest and loudest.sound_level >= SPEAKING_LEVEL else None
-        user = self.controller.user
-        own = stream_id_for(user.user_id, "cam") if user else None
+        own = self.controller.camera_stream_id
         for stream_id, tile in self.tiles.items():
             tile.set_speaking(stream_id == speaker)
         if self.local_tile is not None:
@@ -383,11 +381,7 @@ class CallWindow(QMainWindow):
         self.banner.show_phase(phase, sentence)
         connected = phase == "connected"
         self.screen_action.setEnabled(connected)
-        if connected:
-            self._sync_local()  # enables mic and camera when the stream has them
-        else:
-            self.mic_action.setEnabled(False)
-            self.camera_action.setEnabled(False)
+        self._sync_local()  # mic and camera follow the phase too
         self.chat.entry.setEnabled(connected)
 
     def show_notice(self, sentence: str) -> None:

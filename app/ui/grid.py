@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from html import escape
 
 from PySide6.QtCore import QEasingCurve, QPoint, QPropertyAnimation, Qt
 from PySide6.QtGui import QResizeEvent
@@ -92,7 +93,7 @@ class BarrageLayer(QWidget):
         self.flying: list[QLabel] = []
 
     def fly(self, text: str, author: str) -> QLabel:
-        label = QLabel(f"<b>{_escape(author)}</b>  {_escape(text)}", self)
+        label = QLabel(f"<b>{escape(author, quote=False)}</b>  {escape(text, quote=False)}", self)
         label.setObjectName("barrage")
         label.adjustSize()
         lanes = max(1, (self.height() - 60) // 36)
@@ -114,7 +115,3 @@ class BarrageLayer(QWidget):
         if label in self.flying:
             self.flying.remove(label)
         label.deleteLater()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

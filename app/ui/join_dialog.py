@@ -25,19 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import CameraConfig, DeviceError, DeviceLists, Engine, LocalStream
+from app.engine import CameraConfig, DeviceError, Engine, LocalStream
 from app.protocol.errors import ErrorCode
 from app.protocol.limits import ProtocolError, check_room_id, check_user_name
+from app.server.embedded import LOCAL_APP_ID
 
 from .bridge import EngineBridge
 from .call import JoinRequest
+from .devices import device_choice, fill_device_combo, remember_device
 from .i18n import error_text
 from .resources import icon
 from .video import VideoTile
 
 log = logging.getLogger("huddle.ui")
-
-_NONE = "\x00none"  # a combo entry for "no device"
 
 
 class JoinDialog(QWidget):
@@ -52,7 +52,6 @@ class JoinDialog(QWidget):
         self.engine = engine
         self.settings = settings
         self.preview_stream: LocalStream | None = None
-        self.devices: DeviceLists | None = None
         self._preview_task: asyncio.Task[None] | None = None
         self._busy = False
         self.setObjectName("joinDialog")
@@ -241,12 +240,9 @@ class JoinDialog(QWidget):
         s.setValue("join/app_id", request.app_id)
         s.setValue("join/camera_off", request.camera_off)
         s.setValue("join/mic_muted", request.mic_muted)
-        for key, value in (
-            ("camera", request.camera),
-            ("microphone", request.microphone),
-            ("speaker", request.speaker),
-        ):
-            s.setValue(f"devices/{key}", value if value is not None else "")
+        remember_device(s, "camera", request.camera)
+        remember_device(s, "microphone", request.microphone)
+        remember_device(s, "speaker", request.speaker)
         s.sync()
 
     # ------------------------------------------------------------ validation
@@ -296,41 +292,16 @@ class JoinDialog(QWidget):
     async def load_devices(self) -> None:
         """List the devices, then open the chosen ones for the preview."""
         try:
-            self.devices = await self.engine.enum_devices()
-            self._fill(self.camera, self.devices.cameras, "devices/camera", self.tr("No camera"))
-            self._fill(
-                self.microphone,
-                self.devices.microphones,
-                "devices/microphone",
-                self.tr("No microphone"),
+            devices = await self.engine.enum_devices()
+            s = self.settings
+            fill_device_combo(self.camera, devices.cameras, s, "camera", self.tr("No camera"))
+            fill_device_combo(
+                self.microphone, devices.microphones, s, "microphone", self.tr("No microphone")
             )
-            self._fill(
-                self.speaker, self.devices.speakers, "devices/speaker", self.tr("No speaker")
-            )
+            fill_device_combo(self.speaker, devices.speakers, s, "speaker", self.tr("No speaker"))
             await self._open_preview()
         finally:
             self._preview_task = None
-
-    def _fill(self, combo: QComboBox, devices: list, key: str, none_text: str) -> None:
-        combo.blockSignals(True)
-        combo.clear()
-        if not devices:
-            combo.addItem(none_text, _NONE)
-            combo.setEnabled(False)
-        else:
-            combo.setEnabled(True)
-            for device in devices:
-                combo.addItem(device.name, device.device_id)
-            remembered = str(self.settings.value(key, ""))
-            defaults = [i for i, d in enumerate(devices) if d.is_default]
-            index = combo.findData(remembered) if remembered else -1
-            combo.setCurrentIndex(index if index >= 0 else (defaults[0] if defaults else 0))
-        combo.blockSignals(False)
-
-    @staticmethod
-    def _choice(combo: QComboBox) -> str | None:
-        value = combo.currentData()
-        return None if value in (None, _NONE) else str(value)
 
     async def reload_devices(self) -> None:
         """Choose the remembered devices again (after the settings changed them)."""
@@ -349,7 +320,7 @@ class JoinDialog(QWidget):
             self._preview_task = None
 
     async def _open_preview(self) -> None:
-        camera, microphone = self._choice(self.camera), self._choice(self.microphone)
+        camera, microphone = device_choice(self.camera), device_choice(self.microphone)
         status = ""
         try:
             self.preview_stream = await self.engine.create_stream(
@@ -409,12 +380,12 @@ class JoinDialog(QWidget):
             user_name=self.name.text().strip(),
             mode="remote" if remote else "local",
             url=self.url.text().strip() if remote else "",
-            app_id=self.app_id.value() if remote else 1,
+            app_id=self.app_id.value() if remote else LOCAL_APP_ID,
             token=self.credential.text() if remote and kind == "token" else "",
             secret=self.credential.text() if remote and kind == "secret" else "",
-            camera=self._choice(self.camera),
-            microphone=self._choice(self.microphone),
-            speaker=self._choice(self.speaker),
+            camera=device_choice(self.camera),
+            microphone=device_choice(self.microphone),
+            speaker=device_choice(self.speaker),
             camera_off=self.camera_off.isChecked(),
             mic_muted=self.mic_muted.isChecked(),
         )

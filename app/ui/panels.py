@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine import ChatMessage
-from app.protocol.limits import MAX_MESSAGE_BYTES
+from app.protocol.limits import MAX_MESSAGE_BYTES, ProtocolError, check_message
+
+from .i18n import error_text
 
 
 class ChatPanel(QWidget):
@@ -58,8 +60,10 @@ class ChatPanel(QWidget):
         text = self.entry.text().strip()
         if not text:
             return
-        if len(text.encode()) > MAX_MESSAGE_BYTES:
-            self.show_error(self.tr("A message can be at most 1024 bytes."))
+        try:
+            check_message(text)
+        except ProtocolError as exc:
+            self.show_error(error_text(exc.code))
             return
         self.send_requested.emit(text, self.barrage.isChecked())
 

@@ -16,13 +16,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import DeviceLists
-from app.selftest import SelfTestReport, run_self_test
+from app.engine import DeviceInfo, DeviceLists
+from app.selftest import (
+    STEP_CLEANUP,
+    STEP_DEVICES,
+    STEP_DONE,
+    STEP_LOGIN,
+    STEP_PLAY,
+    STEP_PUBLISH,
+    STEP_SERVICE,
+    STEP_VERIFY,
+    SelfTestReport,
+    run_self_test,
+)
 
+from .devices import DeviceKind, device_choice, fill_device_combo, remember_device
 from .i18n import LANGUAGES
 from .resources import icon
-
-_NONE = "\x00none"
 
 
 class SettingsDialog(QWidget):
@@ -37,11 +47,9 @@ class SettingsDialog(QWidget):
         self.setWindowTitle(self.tr("Devices and settings"))
         self.setWindowIcon(icon("settings"))
         self.settings = settings
-        self.camera = self._combo(devices.cameras, "devices/camera", self.tr("No camera"))
-        self.microphone = self._combo(
-            devices.microphones, "devices/microphone", self.tr("No microphone")
-        )
-        self.speaker = self._combo(devices.speakers, "devices/speaker", self.tr("No speaker"))
+        self.camera = self._combo(devices.cameras, "camera", self.tr("No camera"))
+        self.microphone = self._combo(devices.microphones, "microphone", self.tr("No microphone"))
+        self.speaker = self._combo(devices.speakers, "speaker", self.tr("No speaker"))
         self.language = QComboBox()
         self.language.addItem(self.tr("System language"), "")
         for code, name in LANGUAGES.items():
@@ -82,23 +90,10 @@ class SettingsDialog(QWidget):
         layout.addWidget(buttons)
         self.resize(480, 0)
 
-    def _combo(self, devices: list, key: str, none_text: str) -> QComboBox:
+    def _combo(self, devices: list[DeviceInfo], kind: DeviceKind, none_text: str) -> QComboBox:
         combo = QComboBox()
-        if not devices:
-            combo.addItem(none_text, _NONE)
-            combo.setEnabled(False)
-            return combo
-        for device in devices:
-            combo.addItem(device.name, device.device_id)
-        index = combo.findData(str(self.settings.value(key, "")))
-        defaults = [i for i, d in enumerate(devices) if d.is_default]
-        combo.setCurrentIndex(index if index >= 0 else (defaults[0] if defaults else 0))
+        fill_device_combo(combo, devices, self.settings, kind, none_text)
         return combo
-
-    @staticmethod
-    def _value(combo: QComboBox) -> str | None:
-        value = combo.currentData()
-        return None if value in (None, _NONE) else str(value)
 
     # ------------------------------------------------------------ the self-test
 
@@ -113,14 +108,14 @@ class SettingsDialog(QWidget):
         self.check_progress.show()
         self.check_result.setText("")
         steps = {
-            "devices and codecs": self.tr("Checking devices and codecs…"),
-            "room service": self.tr("Starting a test room service…"),
-            "logging in": self.tr("Logging in…"),
-            "publishing the test pattern and tone": self.tr("Sending a test picture and tone…"),
-            "playing it over WebRTC": self.tr("Receiving them over WebRTC…"),
-            "checking what arrives": self.tr("Checking what arrives…"),
-            "cleaning up": self.tr("Cleaning up…"),
-            "done": "",
+            STEP_DEVICES: self.tr("Checking devices and codecs…"),
+            STEP_SERVICE: self.tr("Starting a test room service…"),
+            STEP_LOGIN: self.tr("Logging in…"),
+            STEP_PUBLISH: self.tr("Sending a test picture and tone…"),
+            STEP_PLAY: self.tr("Receiving them over WebRTC…"),
+            STEP_VERIFY: self.tr("Checking what arrives…"),
+            STEP_CLEANUP: self.tr("Cleaning up…"),
+            STEP_DONE: "",
         }
 
         def progress(what: str, fraction: float) -> None:
@@ -153,14 +148,14 @@ class SettingsDialog(QWidget):
         return self.tr("The check failed: %1").replace("%1", "; ".join(report.failures))
 
     def _apply(self) -> None:
-        choices = (
-            self._value(self.camera),
-            self._value(self.microphone),
-            self._value(self.speaker),
-        )
-        for key, value in zip(("camera", "microphone", "speaker"), choices, strict=True):
-            self.settings.setValue(f"devices/{key}", value or "")
+        chosen: dict[DeviceKind, str | None] = {
+            "camera": device_choice(self.camera),
+            "microphone": device_choice(self.microphone),
+            "speaker": device_choice(self.speaker),
+        }
+        for kind, device_id in chosen.items():
+            remember_device(self.settings, kind, device_id)
         self.settings.setValue("ui/language", self.language.currentData())
         self.settings.sync()
-        self.applied.emit(*choices)
+        self.applied.emit(*chosen.values())
         self.close()

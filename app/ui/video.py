@@ -18,7 +18,7 @@ from typing import Any
 
 import av
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -28,10 +28,27 @@ log = logging.getLogger("huddle.ui")
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="huddle-render")
 
+# Colours are made once here (a QColor needs no QGuiApplication), not on every painted frame.
 BACKGROUND = QColor("#2b2c30")
 SPEAKING = QColor("#34c759")
-QUALITY_COLOURS = {0: "#34c759", 1: "#34c759", 2: "#ffcc00", 3: "#ff9500", 4: "#ff3b30"}
-_PALETTE = ["#5b8def", "#e8710a", "#1e8e3e", "#d93025", "#9334e6", "#12b5cb", "#c5221f", "#f9ab00"]
+QUALITY_COLOURS = {
+    0: QColor("#34c759"),
+    1: QColor("#34c759"),
+    2: QColor("#ffcc00"),
+    3: QColor("#ff9500"),
+    4: QColor("#ff3b30"),
+}
+QUALITY_UNKNOWN = QColor("#9aa0a6")
+TEXT = QColor("white")
+STATUS_TEXT = QColor("#bdc1c6")
+STATS_TEXT = QColor("#e8eaed")
+PILL = QColor(0, 0, 0, 150)
+STATS_BOX = QColor(0, 0, 0, 170)
+BAR_OFF = QColor(255, 255, 255, 60)
+_PALETTE = [
+    QColor(hex_code)
+    for hex_code in "#5b8def #e8710a #1e8e3e #d93025 #9334e6 #12b5cb #c5221f #f9ab00".split()
+]
 
 
 @dataclass
@@ -97,7 +114,7 @@ def initials(name: str) -> str:
 
 
 def colour_for(name: str) -> QColor:
-    return QColor(_PALETTE[sum(map(ord, name)) % len(_PALETTE)])
+    return QColor(_PALETTE[sum(map(ord, name)) % len(_PALETTE)])  # a copy: callers may change it
 
 
 class VideoTile(QWidget):
@@ -131,6 +148,8 @@ class VideoTile(QWidget):
         self._picture: _Picture | None = None
         self._painted_picture: _Picture | None = None
         self._conversion_failed = False
+        self._overlay_fonts: tuple[QFont, QFont] | None = None
+        """The name's and the statistics' fonts, made from the tile's font when first painted."""
 
     def sizeHint(self) -> QSize:
         return QSize(640, 480)
@@ -218,6 +237,21 @@ class VideoTile(QWidget):
 
     # ------------------------------------------------------------ painting
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._overlay_fonts = None  # made again from the new font
+        super().changeEvent(event)
+
+    def _fonts(self) -> tuple[QFont, QFont]:
+        if self._overlay_fonts is None:
+            name = QFont(self.font())
+            name.setPixelSize(13)
+            stats = QFont(name)
+            stats.setFamily("monospace")
+            stats.setPixelSize(12)
+            self._overlay_fonts = name, stats
+        return self._overlay_fonts
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -273,21 +307,20 @@ class VideoTile(QWidget):
         font.setPixelSize(int(radius * 0.8))
         font.setBold(True)
         painter.setFont(font)
-        painter.setPen(QColor("white"))
+        painter.setPen(TEXT)
         circle = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
         painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, initials(self.title))
         if self.status_text:
             font.setPixelSize(13)
             font.setBold(False)
             painter.setFont(font)
-            painter.setPen(QColor("#bdc1c6"))
+            painter.setPen(STATUS_TEXT)
             below = QRectF(bounds.left(), circle.bottom() + 8, bounds.width(), 22)
             painter.drawText(below, Qt.AlignmentFlag.AlignCenter, self.status_text)
 
     def _paint_overlays(self, painter: QPainter, bounds: QRectF) -> None:
-        font = QFont(self.font())
-        font.setPixelSize(13)
-        painter.setFont(font)
+        name_font, stats_font = self._fonts()
+        painter.setFont(name_font)
         metrics = painter.fontMetrics()
         name = metrics.elidedText(
             self.title, Qt.TextElideMode.ElideRight, int(bounds.width() * 0.6)
@@ -295,13 +328,13 @@ class VideoTile(QWidget):
         pill_w = metrics.horizontalAdvance(name) + 16 + (22 if self.mic_muted else 0)
         pill = QRectF(8, bounds.height() - 34, pill_w, 26)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.setBrush(PILL)
         painter.drawRoundedRect(pill, 6, 6)
         text_x = pill.left() + 8
         if self.mic_muted:
             icon("mic-off").paint(painter, QRect(int(pill.left() + 5), int(pill.top() + 4), 18, 18))
             text_x += 20
-        painter.setPen(QColor("white"))
+        painter.setPen(TEXT)
         painter.drawText(
             QRectF(text_x, pill.top(), pill_w, pill.height()), Qt.AlignmentFlag.AlignVCenter, name
         )
@@ -309,22 +342,20 @@ class VideoTile(QWidget):
         if self.quality is not None and self.quality >= 0:
             # Bottom right, clear of the picture's top edge (where the test pattern's stamp is).
             bars = max(1, 4 - self.quality) if self.quality < 4 else 0
-            colour = QColor(QUALITY_COLOURS.get(self.quality, "#9aa0a6"))
+            colour = QUALITY_COLOURS.get(self.quality, QUALITY_UNKNOWN)
             pill = QRectF(bounds.width() - 42, bounds.height() - 34, 34, 26)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(0, 0, 0, 150))
+            painter.setBrush(PILL)
             painter.drawRoundedRect(pill, 6, 6)
             for i in range(4):
                 height = 4 + i * 4
-                painter.setBrush(colour if i < bars else QColor(255, 255, 255, 60))
+                painter.setBrush(colour if i < bars else BAR_OFF)
                 painter.drawRect(
                     QRectF(pill.left() + 6 + i * 6, pill.bottom() - 5 - height, 4, height)
                 )
 
         if self.show_stats and self.stats_text:
-            font.setFamily("monospace")
-            font.setPixelSize(12)
-            painter.setFont(font)
+            painter.setFont(stats_font)
             lines = self.stats_text.splitlines()
             height = 6 + 16 * len(lines)
             box = QRectF(
@@ -333,10 +364,10 @@ class VideoTile(QWidget):
                 max(painter.fontMetrics().horizontalAdvance(line) for line in lines) + 12,
                 height,
             )
-            painter.setBrush(QColor(0, 0, 0, 170))
+            painter.setBrush(STATS_BOX)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawRoundedRect(box, 6, 6)
-            painter.setPen(QColor("#e8eaed"))
+            painter.setPen(STATS_TEXT)
             for i, line in enumerate(lines):
                 painter.drawText(
                     QRectF(14, 11 + 16 * i, box.width(), 16), Qt.AlignmentFlag.AlignLeft, line

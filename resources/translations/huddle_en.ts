@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="143" />
+      <location filename="../../app/ui/call.py" line="151" />
       <source>Connecting to %1…</source>
       <translation>Connecting to %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="147" />
+      <location filename="../../app/ui/call.py" line="155" />
       <source>Connection lost. Reconnecting…</source>
       <translation>Connection lost. Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="152" />
+      <location filename="../../app/ui/call.py" line="160" />
       <source>Could not reconnect: %1</source>
       <translation>Could not reconnect: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="157" />
+      <location filename="../../app/ui/call.py" line="165" />
       <source>You were removed from the call: %1</source>
       <translation>You were removed from the call: %1</translation>
     </message>
@@ -26,109 +26,109 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="107" />
-      <location filename="../../app/ui/call_window.py" line="165" />
+      <location filename="../../app/ui/call_window.py" line="113" />
+      <location filename="../../app/ui/call_window.py" line="171" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="109" />
-      <location filename="../../app/ui/call_window.py" line="169" />
+      <location filename="../../app/ui/call_window.py" line="115" />
+      <location filename="../../app/ui/call_window.py" line="175" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="155" />
+      <location filename="../../app/ui/call_window.py" line="161" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="158" />
+      <location filename="../../app/ui/call_window.py" line="164" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="161" />
+      <location filename="../../app/ui/call_window.py" line="167" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="172" />
+      <location filename="../../app/ui/call_window.py" line="178" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="175" />
+      <location filename="../../app/ui/call_window.py" line="181" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="184" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="181" />
+      <location filename="../../app/ui/call_window.py" line="187" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="182" />
+      <location filename="../../app/ui/call_window.py" line="188" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="184" />
+      <location filename="../../app/ui/call_window.py" line="190" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="186" />
+      <location filename="../../app/ui/call_window.py" line="192" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="193" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="194" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="195" />
+      <location filename="../../app/ui/call_window.py" line="199" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="234" />
+      <location filename="../../app/ui/call_window.py" line="237" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="236" />
+      <location filename="../../app/ui/call_window.py" line="239" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="263" />
+      <location filename="../../app/ui/call_window.py" line="267" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="265" />
+      <location filename="../../app/ui/call_window.py" line="269" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="276" />
+      <location filename="../../app/ui/call_window.py" line="278" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="278" />
+      <location filename="../../app/ui/call_window.py" line="280" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="420" />
+      <location filename="../../app/ui/call_window.py" line="414" />
       <source>You</source>
       <translation>You</translation>
     </message>
@@ -172,32 +172,27 @@
   <context>
     <name>ChatPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="40" />
+      <location filename="../../app/ui/panels.py" line="42" />
       <source>Message everyone</source>
       <translation>Message everyone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="43" />
+      <location filename="../../app/ui/panels.py" line="45" />
       <source>Barrage</source>
       <translation>Barrage</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="44" />
+      <location filename="../../app/ui/panels.py" line="46" />
       <source>Send the message flying across everyone's video</source>
       <translation>Send the message flying across everyone's video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="45" />
+      <location filename="../../app/ui/panels.py" line="47" />
       <source>Send</source>
       <translation>Send</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="62" />
-      <source>A message can be at most 1024 bytes.</source>
-      <translation>A message can be at most 1024 bytes.</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/panels.py" line="77" />
+      <location filename="../../app/ui/panels.py" line="81" />
       <source>You</source>
       <translation>You</translation>
     </message>
@@ -205,12 +200,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="210" />
+      <location filename="../../app/ui/app.py" line="207" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="211" />
+      <location filename="../../app/ui/app.py" line="208" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
     </message>
@@ -218,160 +213,160 @@
   <context>
     <name>JoinDialog</name>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="59" />
+      <location filename="../../app/ui/join_dialog.py" line="58" />
       <source>Huddle — Join a call</source>
       <translation>Huddle — Join a call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="69" />
+      <location filename="../../app/ui/join_dialog.py" line="68" />
       <source>Join a call</source>
       <translation>Join a call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="78" />
+      <location filename="../../app/ui/join_dialog.py" line="77" />
       <source>e.g. standup</source>
       <translation>e.g. standup</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="81" />
+      <location filename="../../app/ui/join_dialog.py" line="80" />
       <source>How others see you</source>
       <translation>How others see you</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="84" />
+      <location filename="../../app/ui/join_dialog.py" line="83" />
       <source>This computer</source>
       <translation>This computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="87" />
+      <location filename="../../app/ui/join_dialog.py" line="86" />
       <source>A room service runs inside Huddle; other Huddle windows on this computer join it.</source>
       <translation>A room service runs inside Huddle; other Huddle windows on this computer join it.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="90" />
+      <location filename="../../app/ui/join_dialog.py" line="89" />
       <source>Another server</source>
       <translation>Another server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="99" />
+      <location filename="../../app/ui/join_dialog.py" line="98" />
       <source>Token</source>
       <translation>Token</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="100" />
+      <location filename="../../app/ui/join_dialog.py" line="99" />
       <source>App secret</source>
       <translation>App secret</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="105" />
+      <location filename="../../app/ui/join_dialog.py" line="104" />
       <source>Server URL</source>
       <translation>Server URL</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="106" />
+      <location filename="../../app/ui/join_dialog.py" line="105" />
       <source>App ID</source>
       <translation>App ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="110" />
+      <location filename="../../app/ui/join_dialog.py" line="109" />
       <source>Sign in with</source>
       <translation>Sign in with</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="117" />
+      <location filename="../../app/ui/join_dialog.py" line="116" />
       <source>Join with camera off</source>
       <translation>Join with camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="118" />
+      <location filename="../../app/ui/join_dialog.py" line="117" />
       <source>Join with microphone muted</source>
       <translation>Join with microphone muted</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="120" />
-      <location filename="../../app/ui/join_dialog.py" line="198" />
+      <location filename="../../app/ui/join_dialog.py" line="119" />
+      <location filename="../../app/ui/join_dialog.py" line="197" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="127" />
-      <location filename="../../app/ui/join_dialog.py" line="376" />
+      <location filename="../../app/ui/join_dialog.py" line="126" />
+      <location filename="../../app/ui/join_dialog.py" line="347" />
       <source>Microphone level</source>
       <translation>Microphone level</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="134" />
-      <location filename="../../app/ui/join_dialog.py" line="446" />
+      <location filename="../../app/ui/join_dialog.py" line="133" />
+      <location filename="../../app/ui/join_dialog.py" line="417" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="143" />
       <source>Room ID</source>
       <translation>Room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="145" />
+      <location filename="../../app/ui/join_dialog.py" line="144" />
       <source>Your name</source>
       <translation>Your name</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="151" />
+      <location filename="../../app/ui/join_dialog.py" line="150" />
       <source>Server</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="152" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="153" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="155" />
+      <location filename="../../app/ui/join_dialog.py" line="154" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="165" />
+      <location filename="../../app/ui/join_dialog.py" line="164" />
       <source>Settings</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="167" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Language, and a check that this computer can call</source>
       <translation>Language, and a check that this computer can call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="268" />
+      <location filename="../../app/ui/join_dialog.py" line="264" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>The server URL starts with ws:// or wss://.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="270" />
+      <location filename="../../app/ui/join_dialog.py" line="266" />
       <source>Give a token or the app secret for this server.</source>
       <translation>Give a token or the app secret for this server.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="300" />
+      <location filename="../../app/ui/join_dialog.py" line="297" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="305" />
+      <location filename="../../app/ui/join_dialog.py" line="299" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="308" />
+      <location filename="../../app/ui/join_dialog.py" line="301" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="446" />
+      <location filename="../../app/ui/join_dialog.py" line="417" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>
@@ -379,12 +374,12 @@
   <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="120" />
+      <location filename="../../app/ui/panels.py" line="124" />
       <source>%1 (you)</source>
       <translation>%1 (you)</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="123" />
+      <location filename="../../app/ui/panels.py" line="127" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>In this call: %n</numerusform>
@@ -395,122 +390,122 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="37" />
+      <location filename="../../app/ui/settings_dialog.py" line="47" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="40" />
+      <location filename="../../app/ui/settings_dialog.py" line="50" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="42" />
+      <location filename="../../app/ui/settings_dialog.py" line="51" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="44" />
+      <location filename="../../app/ui/settings_dialog.py" line="52" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="46" />
+      <location filename="../../app/ui/settings_dialog.py" line="54" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="59" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="55" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="56" />
+      <location filename="../../app/ui/settings_dialog.py" line="64" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="57" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="58" />
+      <location filename="../../app/ui/settings_dialog.py" line="66" />
       <source>Language</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="73" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="67" />
+      <location filename="../../app/ui/settings_dialog.py" line="75" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="111" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="112" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="118" />
+      <location filename="../../app/ui/settings_dialog.py" line="113" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="119" />
+      <location filename="../../app/ui/settings_dialog.py" line="114" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="120" />
+      <location filename="../../app/ui/settings_dialog.py" line="115" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="121" />
+      <location filename="../../app/ui/settings_dialog.py" line="116" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="122" />
+      <location filename="../../app/ui/settings_dialog.py" line="117" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="136" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="141" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="147" />
+      <location filename="../../app/ui/settings_dialog.py" line="142" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="151" />
+      <location filename="../../app/ui/settings_dialog.py" line="146" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="153" />
+      <location filename="../../app/ui/settings_dialog.py" line="148" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
     </message>
@@ -518,7 +513,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="54" />
+      <location filename="../../app/ui/call_window.py" line="60" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

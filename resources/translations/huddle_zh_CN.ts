@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="143" />
+      <location filename="../../app/ui/call.py" line="151" />
       <source>Connecting to %1…</source>
       <translation>正在连接 %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="147" />
+      <location filename="../../app/ui/call.py" line="155" />
       <source>Connection lost. Reconnecting…</source>
       <translation>连接已断开，正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="152" />
+      <location filename="../../app/ui/call.py" line="160" />
       <source>Could not reconnect: %1</source>
       <translation>无法重新连接：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="157" />
+      <location filename="../../app/ui/call.py" line="165" />
       <source>You were removed from the call: %1</source>
       <translation>你已被移出通话：%1</translation>
     </message>
@@ -26,109 +26,109 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="107" />
-      <location filename="../../app/ui/call_window.py" line="165" />
+      <location filename="../../app/ui/call_window.py" line="113" />
+      <location filename="../../app/ui/call_window.py" line="171" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="109" />
-      <location filename="../../app/ui/call_window.py" line="169" />
+      <location filename="../../app/ui/call_window.py" line="115" />
+      <location filename="../../app/ui/call_window.py" line="175" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="155" />
+      <location filename="../../app/ui/call_window.py" line="161" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="158" />
+      <location filename="../../app/ui/call_window.py" line="164" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="161" />
+      <location filename="../../app/ui/call_window.py" line="167" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="172" />
+      <location filename="../../app/ui/call_window.py" line="178" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="175" />
+      <location filename="../../app/ui/call_window.py" line="181" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="184" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="181" />
+      <location filename="../../app/ui/call_window.py" line="187" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="182" />
+      <location filename="../../app/ui/call_window.py" line="188" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="184" />
+      <location filename="../../app/ui/call_window.py" line="190" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="186" />
+      <location filename="../../app/ui/call_window.py" line="192" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="193" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="194" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="195" />
+      <location filename="../../app/ui/call_window.py" line="199" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="234" />
+      <location filename="../../app/ui/call_window.py" line="237" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="236" />
+      <location filename="../../app/ui/call_window.py" line="239" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="263" />
+      <location filename="../../app/ui/call_window.py" line="267" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="265" />
+      <location filename="../../app/ui/call_window.py" line="269" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="276" />
+      <location filename="../../app/ui/call_window.py" line="278" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="278" />
+      <location filename="../../app/ui/call_window.py" line="280" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="420" />
+      <location filename="../../app/ui/call_window.py" line="414" />
       <source>You</source>
       <translation>你</translation>
     </message>
@@ -172,32 +172,27 @@
   <context>
     <name>ChatPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="40" />
+      <location filename="../../app/ui/panels.py" line="42" />
       <source>Message everyone</source>
       <translation>给所有人发消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="43" />
+      <location filename="../../app/ui/panels.py" line="45" />
       <source>Barrage</source>
       <translation>弹幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="44" />
+      <location filename="../../app/ui/panels.py" line="46" />
       <source>Send the message flying across everyone's video</source>
       <translation>让消息以弹幕形式飘过所有人的视频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="45" />
+      <location filename="../../app/ui/panels.py" line="47" />
       <source>Send</source>
       <translation>发送</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="62" />
-      <source>A message can be at most 1024 bytes.</source>
-      <translation>一条消息最多 1024 字节。</translation>
-    </message>
-    <message>
-      <location filename="../../app/ui/panels.py" line="77" />
+      <location filename="../../app/ui/panels.py" line="81" />
       <source>You</source>
       <translation>你</translation>
     </message>
@@ -205,12 +200,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="210" />
+      <location filename="../../app/ui/app.py" line="207" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="211" />
+      <location filename="../../app/ui/app.py" line="208" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
     </message>
@@ -218,160 +213,160 @@
   <context>
     <name>JoinDialog</name>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="59" />
+      <location filename="../../app/ui/join_dialog.py" line="58" />
       <source>Huddle — Join a call</source>
       <translation>Huddle — 加入通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="69" />
+      <location filename="../../app/ui/join_dialog.py" line="68" />
       <source>Join a call</source>
       <translation>加入通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="78" />
+      <location filename="../../app/ui/join_dialog.py" line="77" />
       <source>e.g. standup</source>
       <translation>例如 standup</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="81" />
+      <location filename="../../app/ui/join_dialog.py" line="80" />
       <source>How others see you</source>
       <translation>其他人看到的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="84" />
+      <location filename="../../app/ui/join_dialog.py" line="83" />
       <source>This computer</source>
       <translation>本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="87" />
+      <location filename="../../app/ui/join_dialog.py" line="86" />
       <source>A room service runs inside Huddle; other Huddle windows on this computer join it.</source>
       <translation>房间服务运行在 Huddle 内部；本机上的其他 Huddle 窗口会加入它。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="90" />
+      <location filename="../../app/ui/join_dialog.py" line="89" />
       <source>Another server</source>
       <translation>其他服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="99" />
+      <location filename="../../app/ui/join_dialog.py" line="98" />
       <source>Token</source>
       <translation>令牌</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="100" />
+      <location filename="../../app/ui/join_dialog.py" line="99" />
       <source>App secret</source>
       <translation>应用密钥</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="105" />
+      <location filename="../../app/ui/join_dialog.py" line="104" />
       <source>Server URL</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="106" />
+      <location filename="../../app/ui/join_dialog.py" line="105" />
       <source>App ID</source>
       <translation>应用 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="110" />
+      <location filename="../../app/ui/join_dialog.py" line="109" />
       <source>Sign in with</source>
       <translation>登录方式</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="117" />
+      <location filename="../../app/ui/join_dialog.py" line="116" />
       <source>Join with camera off</source>
       <translation>加入时关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="118" />
+      <location filename="../../app/ui/join_dialog.py" line="117" />
       <source>Join with microphone muted</source>
       <translation>加入时关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="120" />
-      <location filename="../../app/ui/join_dialog.py" line="198" />
+      <location filename="../../app/ui/join_dialog.py" line="119" />
+      <location filename="../../app/ui/join_dialog.py" line="197" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="127" />
-      <location filename="../../app/ui/join_dialog.py" line="376" />
+      <location filename="../../app/ui/join_dialog.py" line="126" />
+      <location filename="../../app/ui/join_dialog.py" line="347" />
       <source>Microphone level</source>
       <translation>麦克风音量</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="134" />
-      <location filename="../../app/ui/join_dialog.py" line="446" />
+      <location filename="../../app/ui/join_dialog.py" line="133" />
+      <location filename="../../app/ui/join_dialog.py" line="417" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="143" />
       <source>Room ID</source>
       <translation>房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="145" />
+      <location filename="../../app/ui/join_dialog.py" line="144" />
       <source>Your name</source>
       <translation>你的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="151" />
+      <location filename="../../app/ui/join_dialog.py" line="150" />
       <source>Server</source>
       <translation>服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="152" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="153" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="155" />
+      <location filename="../../app/ui/join_dialog.py" line="154" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="165" />
+      <location filename="../../app/ui/join_dialog.py" line="164" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="167" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Language, and a check that this computer can call</source>
       <translation>语言设置，以及检查本机能否通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="268" />
+      <location filename="../../app/ui/join_dialog.py" line="264" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>服务器地址以 ws:// 或 wss:// 开头。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="270" />
+      <location filename="../../app/ui/join_dialog.py" line="266" />
       <source>Give a token or the app secret for this server.</source>
       <translation>请填写此服务器的令牌或应用密钥。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="300" />
+      <location filename="../../app/ui/join_dialog.py" line="297" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="305" />
+      <location filename="../../app/ui/join_dialog.py" line="299" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="308" />
+      <location filename="../../app/ui/join_dialog.py" line="301" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="446" />
+      <location filename="../../app/ui/join_dialog.py" line="417" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>
@@ -379,12 +374,12 @@
   <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="120" />
+      <location filename="../../app/ui/panels.py" line="124" />
       <source>%1 (you)</source>
       <translation>%1（你）</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="123" />
+      <location filename="../../app/ui/panels.py" line="127" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>通话中：%n 人</numerusform>
@@ -394,122 +389,122 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="37" />
+      <location filename="../../app/ui/settings_dialog.py" line="47" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="40" />
+      <location filename="../../app/ui/settings_dialog.py" line="50" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="42" />
+      <location filename="../../app/ui/settings_dialog.py" line="51" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="44" />
+      <location filename="../../app/ui/settings_dialog.py" line="52" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="46" />
+      <location filename="../../app/ui/settings_dialog.py" line="54" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="59" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="55" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="56" />
+      <location filename="../../app/ui/settings_dialog.py" line="64" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="57" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="58" />
+      <location filename="../../app/ui/settings_dialog.py" line="66" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="73" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="67" />
+      <location filename="../../app/ui/settings_dialog.py" line="75" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="111" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="112" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="118" />
+      <location filename="../../app/ui/settings_dialog.py" line="113" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="119" />
+      <location filename="../../app/ui/settings_dialog.py" line="114" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="120" />
+      <location filename="../../app/ui/settings_dialog.py" line="115" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="121" />
+      <location filename="../../app/ui/settings_dialog.py" line="116" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="122" />
+      <location filename="../../app/ui/settings_dialog.py" line="117" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="136" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="141" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="147" />
+      <location filename="../../app/ui/settings_dialog.py" line="142" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="151" />
+      <location filename="../../app/ui/settings_dialog.py" line="146" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="153" />
+      <location filename="../../app/ui/settings_dialog.py" line="148" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
     </message>
@@ -517,7 +512,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="54" />
+      <location filename="../../app/ui/call_window.py" line="60" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
