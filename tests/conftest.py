@@ -64,6 +64,24 @@ async def server(service_config: ServiceConfig):
 
 
 @pytest.fixture
+async def room_server(service_config: ServiceConfig):
+    """``await room_server(port=0, config=None)``: another started service (the test's
+    ``service_config`` unless given); every one is stopped at teardown, stopped already or not.
+    """
+    started: list[RoomServer] = []
+
+    async def start(*, port: int = 0, config: ServiceConfig | None = None) -> RoomServer:
+        running = RoomServer(config or service_config, port=port)
+        started.append(running)
+        await running.start()
+        return running
+
+    yield start
+    for running in started:
+        await running.stop()
+
+
+@pytest.fixture
 def token():
     """``token(user_id, room_id=None, **kw)``: a valid token for the test service."""
 

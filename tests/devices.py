@@ -2,7 +2,8 @@
 
 PulseAudio gives a null sink (what the speaker plays, readable from its monitor) and a sine
 source (a microphone that hears a 660 Hz tone); PortAudio reaches both through ALSA's pulse
-plugin. Xvfb gives an X display for screen capture and real windows.
+plugin. Xvfb gives an X display for screen capture and real windows. A recording of the test
+pattern stands in for a camera (OpenCV opens it as one).
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
+
+from app.media import PatternSource
 
 MIC_HZ = 660.0
 SINK = "huddle_speaker"
@@ -94,6 +98,7 @@ def start_pulseaudio() -> None:
             PULSE_ERROR = (
                 process.stderr.read().decode(errors="replace")[-500:] if process.stderr else ""
             )
+            shutil.rmtree(runtime, ignore_errors=True)
             return
         ok = subprocess.run(["pactl", "info"], env=client_env, capture_output=True).returncode == 0
         if ok:
@@ -101,6 +106,7 @@ def start_pulseaudio() -> None:
         time.sleep(0.05)
     else:
         process.kill()
+        shutil.rmtree(runtime, ignore_errors=True)
         PULSE_ERROR = "pulseaudio did not start within 5 s"
         return
     for args in (["set-default-sink", SINK], ["set-default-source", SOURCE]):
@@ -144,3 +150,15 @@ def stop_all() -> None:
                 process.wait(5)
             except subprocess.TimeoutExpired:
                 process.kill()
+    if PULSE is not None:
+        shutil.rmtree(PULSE.runtime, ignore_errors=True)
+
+
+def write_pattern_video(path: Path, frames: int = 60, first: int = 0) -> None:
+    """A recording of the pattern (counters from ``first``), for OpenCV to open as a camera."""
+    pattern = PatternSource(320, 240)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240))
+    for i in range(first, first + frames):
+        yuv = pattern.render(i, 1_000_000 + i)
+        writer.write(cv2.cvtColor(yuv, cv2.COLOR_YUV2BGR_I420))
+    writer.release()

@@ -36,6 +36,17 @@ async def bot(
     )
 
 
+async def until_publishing(proc: asyncio.subprocess.Process) -> None:
+    """Read the bot's JSON lines until its stream is PUBLISHING (``finish`` reads the rest)."""
+    async with asyncio.timeout(20):
+        while line := await proc.stdout.readline():
+            event = json.loads(line)
+            if event.get("event") == "publisherStateUpdate":
+                if event["args"][0]["state"] == "PUBLISHING":
+                    return
+    raise AssertionError("the bot ended before publishing")
+
+
 async def finish(proc: asyncio.subprocess.Process) -> tuple[int, list[dict], str]:
     out, err = await asyncio.wait_for(proc.communicate(), 60)
     lines = [json.loads(line) for line in out.decode().splitlines()]
@@ -45,7 +56,7 @@ async def finish(proc: asyncio.subprocess.Process) -> tuple[int, list[dict], str
 async def test_two_bots_publish_and_play_the_pattern(cli_server, tmp_path: Path) -> None:
     _, url = cli_server
     publisher = await bot(url, "pub", "--publish", "pattern", "--duration", "9")
-    await asyncio.sleep(1.0)
+    await until_publishing(publisher)
     player = await bot(url, "player", "--play", "all", "--duration", "6", "--record", str(tmp_path))
     status, lines, err = await finish(player)
     assert status == 0, err

@@ -2,99 +2,51 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
 
+import av
+import numpy as np
 import pytest
 
-from app.engine import Engine, EngineConfig, RoomConfig, User
+from app.engine import Engine, EngineConfig, RemoteStream, RoomConfig, User
+from app.media import read_stamp
 from tests.conftest import APP_ID
-
-SEQUENCE_EVENTS = (
-    "roomStateChanged",
-    "roomUserUpdate",
-    "roomStreamUpdate",
-    "publisherStateUpdate",
-    "playerStateUpdate",
-    "remoteCameraStatusUpdate",
-    "remoteMicStatusUpdate",
-    "roomStreamExtraInfoUpdate",
-    "IMRecvBroadcastMessage",
-    "IMRecvBarrageMessage",
-    "IMRecvCustomCommand",
-)
-OTHER_EVENTS = (
-    "publishQualityUpdate",
-    "playQualityUpdate",
-    "capturedSoundLevelUpdate",
-    "soundLevelUpdate",
-    "deviceError",
-)
+from tests.helpers import TEST_ENGINE_CONFIG, Recorder
 
 
-def _summary(event: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A compact, comparable form of an event for asserting whole sequences."""
-    if event == "roomStateChanged":
-        return ("room", str(args[1]), args[2])
-    if event == "roomUserUpdate":
-        return ("user", str(args[1]), sorted(u.user_id for u in args[2]))
-    if event == "roomStreamUpdate":
-        return ("stream", str(args[1]), sorted(s.stream_id for s in args[2]))
-    if event in ("publisherStateUpdate", "playerStateUpdate"):
-        kind = "publisher" if event == "publisherStateUpdate" else "player"
-        return (kind, args[0].stream_id, str(args[0].state), args[0].error_code)
-    if event == "remoteCameraStatusUpdate":
-        return ("camera", args[0], str(args[1]))
-    if event == "remoteMicStatusUpdate":
-        return ("mic", args[0], str(args[1]))
-    if event == "roomStreamExtraInfoUpdate":
-        return ("extra", [(s.stream_id, s.extra_info) for s in args[1]])
-    if event == "IMRecvCustomCommand":
-        return ("command", args[1].user_id, args[2])
-    kind = "broadcast" if event == "IMRecvBroadcastMessage" else "barrage"
-    return (kind, [(c.from_user.user_id, c.message) for c in args[1]])
+class Received:
+    """Decoded frames of a played stream: stamps read from the video, samples of the audio."""
 
+    def __init__(self, remote: RemoteStream) -> None:
+        self.stamps: list[int] = []
+        self.unreadable = 0
+        self.samples: list[np.ndarray] = []
+        self.luma: list[float] = []
+        remote.add_video_sink(self._video)
+        remote.add_audio_sink(self._audio)
 
-class Recorder:
-    """Everything an engine emitted, in order."""
+    def _video(self, frame: av.VideoFrame) -> None:
+        stamp = read_stamp(frame)
+        if stamp is None:
+            self.unreadable += 1
+        else:
+            self.stamps.append(stamp.counter)
+        luma = np.frombuffer(frame.planes[0], np.uint8)
+        self.luma.append(float(luma.mean()))
 
-    def __init__(self, engine: Engine) -> None:
-        self.raw: list[tuple[str, tuple[Any, ...]]] = []
-        for event in SEQUENCE_EVENTS + OTHER_EVENTS:
-            engine.on(event, lambda *args, e=event: self.raw.append((e, args)))
+    def _audio(self, frame: av.AudioFrame) -> None:
+        data = frame.to_ndarray().reshape(-1, len(frame.layout.channels)).mean(axis=1)
+        self.samples.append(data)
 
     @property
-    def sequence(self) -> list[tuple[Any, ...]]:
-        return [_summary(e, a) for e, a in self.raw if e in SEQUENCE_EVENTS]
-
-    def of(self, event: str) -> list[tuple[Any, ...]]:
-        return [a for e, a in self.raw if e == event]
-
-    def take(self) -> list[tuple[Any, ...]]:
-        """The sequence so far, then start afresh."""
-        got = self.sequence
-        self.raw.clear()
-        return got
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
-    """Wait until ``predicate()`` holds, polling; fails the test on timeout."""
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.02)
+    def audio(self) -> np.ndarray:
+        return np.concatenate(self.samples) if self.samples else np.zeros(0)
 
 
 @pytest.fixture
 def engine_config() -> EngineConfig:
-    return EngineConfig(
-        host_addresses=["127.0.0.1"],
-        speaker=False,
-        quality_interval=0.5,
-        request_timeout=3.0,
-        reconnect_timeout=20.0,
-        reconnect_backoff=(0.1, 0.5),
-        play_timeout=8.0,
+    return replace(
+        TEST_ENGINE_CONFIG, reconnect_timeout=20.0, reconnect_backoff=(0.1, 0.5), play_timeout=8.0
     )
 
 

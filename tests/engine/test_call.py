@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import av
 import numpy as np
 import pytest
 
@@ -21,48 +20,22 @@ from app.engine import (
     UpdateType,
 )
 from app.media import dominant_frequency, read_stamp
-from tests.engine.conftest import until
+from tests.engine.conftest import Received
+from tests.helpers import until
 
 PATTERN = CustomConfig(video="pattern", audio="tone", tone_hz=440)
 
 
-class Received:
-    """Decoded frames of a played stream: stamps read from the video, samples of the audio."""
-
-    def __init__(self, remote: RemoteStream) -> None:
-        self.stamps: list[int] = []
-        self.unreadable = 0
-        self.samples: list[np.ndarray] = []
-        self.luma: list[float] = []
-        remote.add_video_sink(self._video)
-        remote.add_audio_sink(self._audio)
-
-    def _video(self, frame: av.VideoFrame) -> None:
-        stamp = read_stamp(frame)
-        if stamp is None:
-            self.unreadable += 1
-        else:
-            self.stamps.append(stamp.counter)
-        luma = np.frombuffer(frame.planes[0], np.uint8)
-        self.luma.append(float(luma.mean()))
-
-    def _audio(self, frame: av.AudioFrame) -> None:
-        data = frame.to_ndarray().reshape(-1, len(frame.layout.channels)).mean(axis=1)
-        self.samples.append(data)
-
-    @property
-    def audio(self) -> np.ndarray:
-        return np.concatenate(self.samples) if self.samples else np.zeros(0)
-
-
-async def play_on_add(engine: Engine, played: dict[str, RemoteStream]):
-    """The seed's handler: play every stream that is added, stop every one deleted."""
+def play_on_add(engine: Engine, played: dict[str, RemoteStream], *, stop_on_delete: bool = True):
+    """The seed's handler: play every stream that is added (unless already playing) and, with
+    ``stop_on_delete``, stop every one deleted."""
 
     async def on_update(room_id, update_type, streams, extended_data) -> None:
         for info in streams:
             if update_type == UpdateType.ADD:
-                played[info.stream_id] = await engine.start_playing_stream(info.stream_id)
-            else:
+                if engine.playing.get(info.stream_id) is None:
+                    played[info.stream_id] = await engine.start_playing_stream(info.stream_id)
+            elif stop_on_delete:
                 await engine.stop_playing_stream(info.stream_id)
 
     return engine.on("roomStreamUpdate", on_update)
@@ -73,12 +46,7 @@ async def test_the_seed_flow_pattern_and_tone_arrive_in_order(engines) -> None:
     b, b_log = await engines("bob")
     played: dict[str, RemoteStream] = {}
     # Alice plays what is added but does not stop on DELETE, to see the engine's own NO_PLAY.
-    a.on(
-        "roomStreamUpdate",
-        lambda room, kind, streams, extra: [
-            asyncio.ensure_future(_play(a, s.stream_id, played)) for s in streams if kind == "ADD"
-        ],
-    )
+    play_on_add(a, played, stop_on_delete=False)
     stream = await b.create_stream(custom=PATTERN)
     assert await b.start_publishing_stream("bob-cam", stream)
     await until(lambda: "bob-cam" in played)
@@ -129,16 +97,11 @@ async def test_the_seed_flow_pattern_and_tone_arrive_in_order(engines) -> None:
     ]
 
 
-async def _play(engine: Engine, stream_id: str, played: dict[str, RemoteStream]) -> None:
-    if engine.playing.get(stream_id) is None:
-        played[stream_id] = await engine.start_playing_stream(stream_id)
-
-
 async def test_seed_handler_stops_on_delete(engines) -> None:
     a, a_log = await engines("alice")
     b, _ = await engines("bob")
     played: dict[str, RemoteStream] = {}
-    handler = await play_on_add(a, played)
+    handler = play_on_add(a, played)
     stream = await b.create_stream(custom=PATTERN)
     await b.start_publishing_stream("s1", stream)
     await until(lambda: a.playing.get("s1") == PlayerState.PLAYING)

@@ -12,9 +12,9 @@ from app.engine import CameraConfig, CustomConfig
 from app.media import dominant_frequency, read_stamp
 from app.protocol import ErrorCode
 from tests.conftest import MIC_HZ
-from tests.engine.conftest import until
-from tests.engine.test_call import Received
-from tests.media.test_devices import write_pattern_video
+from tests.devices import write_pattern_video
+from tests.engine.conftest import Received
+from tests.helpers import until
 
 
 async def test_camera_switched_while_publishing(engines, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.engine.jitterbuffer import FrameJitterBuffer, is_keyframe
+from tests.helpers import Clock
 
 TICK = 3000  # 90 kHz at 30 fps
 
@@ -54,14 +55,6 @@ def make_stream(rng: random.Random, frames: int, first_seq: int, first_ts: int):
             packets.append((index, packet))
             seq += 1
     return made, packets
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def feed(buffer: FrameJitterBuffer, clock: Clock, schedule):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -11,8 +13,6 @@ from app.engine import (
     CameraConfig,
     CustomConfig,
     DeviceError,
-    Engine,
-    EngineConfig,
     EngineStateError,
     ErrorCode,
     PlayerState,
@@ -20,9 +20,7 @@ from app.engine import (
     User,
 )
 from app.protocol import messages as m
-from app.server import RoomServer
-from tests.conftest import APP_ID
-from tests.engine.conftest import Recorder, until
+from tests.helpers import TEST_ENGINE_CONFIG, Recorder, until
 
 PATTERN = CustomConfig(video="pattern", audio="tone")
 
@@ -53,20 +51,16 @@ async def test_login_failures_say_why_and_leave_the_engine_usable(engines, serve
     assert info.value.code is ErrorCode.INVALID_STATE
 
 
-async def test_unreachable_service(engine_config, token) -> None:
-    engine = Engine(APP_ID, "ws://127.0.0.1:9/ws", engine_config)
-    log = Recorder(engine)
+async def test_unreachable_service(engines, token) -> None:
+    engine, log = await engines("alice", login=False, url="ws://127.0.0.1:9/ws")
     assert not await engine.login_room("room-1", token("alice"), User("alice"))
     assert room_events(log)[-1] == ("room", "LOGIN_FAILED", ErrorCode.SERVER_UNREACHABLE)
-    await engine.destroy_engine()
 
 
 async def test_server_killed_and_restarted_reconnects_and_frames_flow_again(
-    service_config, engine_config, engines
+    room_server, engines
 ) -> None:
-    first = RoomServer(service_config)
-    await first.start()
-    port = first.port
+    first = await room_server()
     a, a_log = await engines("alice", url=first.url)
     b, b_log = await engines("bob", url=first.url)
     stream = await b.create_stream(custom=PATTERN)
@@ -77,60 +71,39 @@ async def test_server_killed_and_restarted_reconnects_and_frames_flow_again(
     await first.stop()
     await until(lambda: a.room_state == "RECONNECTING" and b.room_state == "RECONNECTING")
     frozen = remote.video_frames
-    second = RoomServer(service_config, port=port)
-    await second.start()
-    try:
-        await until(lambda: a.room_state == "CONNECTED" and b.room_state == "CONNECTED", timeout=15)
-        await until(lambda: a.playing.get("bob-cam") == PlayerState.PLAYING, timeout=15)
-        await until(lambda: remote.video_frames > frozen + 30, timeout=10)
-        assert room_events(a_log)[-2:] == [
-            ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST),
-            ("room", "RECONNECTED", 0),
-        ]
-        assert room_events(b_log)[-2:] == room_events(a_log)[-2:]
-        publisher = [s for s in b_log.sequence if s[0] == "publisher"]
-        assert publisher[-2:] == [
-            ("publisher", "bob-cam", "PUBLISH_REQUESTING", ErrorCode.CONNECTION_LOST),
-            ("publisher", "bob-cam", "PUBLISHING", 0),
-        ]
-        assert a.playing == {"bob-cam": PlayerState.PLAYING}
-        assert second.service.stats()["streams"] == 1
-    finally:
-        await a.destroy_engine()
-        await b.destroy_engine()
-        await second.stop()
+    second = await room_server(port=first.port)
+    await until(lambda: a.room_state == "CONNECTED" and b.room_state == "CONNECTED", timeout=15)
+    await until(lambda: a.playing.get("bob-cam") == PlayerState.PLAYING, timeout=15)
+    await until(lambda: remote.video_frames > frozen + 30, timeout=10)
+    assert room_events(a_log)[-2:] == [
+        ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST),
+        ("room", "RECONNECTED", 0),
+    ]
+    assert room_events(b_log)[-2:] == room_events(a_log)[-2:]
+    publisher = [s for s in b_log.sequence if s[0] == "publisher"]
+    assert publisher[-2:] == [
+        ("publisher", "bob-cam", "PUBLISH_REQUESTING", ErrorCode.CONNECTION_LOST),
+        ("publisher", "bob-cam", "PUBLISHING", 0),
+    ]
+    assert a.playing == {"bob-cam": PlayerState.PLAYING}
+    assert second.service.stats()["streams"] == 1
 
 
 async def test_a_silent_service_is_detected_by_heartbeat(server, engines, monkeypatch) -> None:
-    config = EngineConfig(
-        host_addresses=["127.0.0.1"],
-        speaker=False,
-        request_timeout=0.8,
-        reconnect_backoff=(0.1, 0.3),
-    )
+    config = replace(TEST_ENGINE_CONFIG, request_timeout=0.8, reconnect_backoff=(0.1, 0.3))
     a, log = await engines("alice", config=config)
-    service = server.service
-    original = service._handlers[m.Heartbeat]
-    service._handlers[m.Heartbeat] = lambda session, msg: None  # the service stops answering
-    await until(lambda: ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST) in room_events(log))
-    service._handlers[m.Heartbeat] = original
+    with monkeypatch.context() as patch:  # the service stops answering, then answers again
+        patch.setitem(server.service._handlers, m.Heartbeat, lambda session, msg: None)
+        await until(lambda: ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST) in room_events(log))
     await until(lambda: room_events(log)[-1] == ("room", "RECONNECTED", 0), timeout=5)
     await asyncio.sleep(1.0)  # heartbeats are answered again: it stays connected
     assert a.room_state == "CONNECTED" and room_events(log)[-1] == ("room", "RECONNECTED", 0)
 
 
-async def test_reconnect_gives_up_after_its_timeout(service_config, token) -> None:
-    server = RoomServer(service_config)
-    await server.start()
-    config = EngineConfig(
-        host_addresses=["127.0.0.1"],
-        speaker=False,
-        reconnect_timeout=1.5,
-        reconnect_backoff=(0.1, 0.3),
-    )
-    engine = Engine(APP_ID, server.url, config)
-    log = Recorder(engine)
-    assert await engine.login_room("room-1", token("alice"), User("alice"))
+async def test_reconnect_gives_up_after_its_timeout(room_server, engines) -> None:
+    server = await room_server()
+    config = replace(TEST_ENGINE_CONFIG, reconnect_timeout=1.5, reconnect_backoff=(0.1, 0.3))
+    engine, log = await engines("alice", config=config, url=server.url, user_update=False)
     stream = await engine.create_stream(custom=PATTERN)
     await engine.start_publishing_stream("s", stream)
     await server.stop()
@@ -141,21 +114,17 @@ async def test_reconnect_gives_up_after_its_timeout(service_config, token) -> No
         ("publisher", "s", "NO_PUBLISH", ErrorCode.RECONNECT_TIMEOUT),
         ("room", "RECONNECT_FAILED", ErrorCode.RECONNECT_TIMEOUT),
     ]
-    await engine.destroy_engine()
 
 
-async def test_logout_while_reconnecting_stops_trying(service_config, token) -> None:
-    server = RoomServer(service_config)
-    await server.start()
-    engine = Engine(APP_ID, server.url, EngineConfig(host_addresses=["127.0.0.1"], speaker=False))
-    log = Recorder(engine)
-    await engine.login_room("room-1", token("alice"), User("alice"))
+async def test_logout_while_reconnecting_stops_trying(room_server, engines) -> None:
+    server = await room_server()
+    config = replace(TEST_ENGINE_CONFIG)  # the engine's own reconnect timing
+    engine, log = await engines("alice", config=config, url=server.url, user_update=False)
     await server.stop()
     await until(lambda: engine.room_state == "RECONNECTING")
     await engine.logout_room()
     assert room_events(log)[-1] == ("room", "LOGOUT_FAILED", ErrorCode.CONNECTION_LOST)
     assert engine.room_state == "DISCONNECTED"
-    await engine.destroy_engine()
 
 
 def _huddle_threads() -> set[str]:
@@ -182,10 +151,17 @@ async def test_destroy_engine_leaves_nothing_running(engines) -> None:
     for engine in (a, b):
         await engine.destroy_engine()
         await engine.destroy_engine()  # twice is fine
-    await asyncio.sleep(0.2)
-    leftover = {t for t in asyncio.all_tasks() if not t.done()} - baseline_tasks
-    leftover.discard(asyncio.current_task())
-    assert not leftover, sorted(t.get_name() for t in leftover)
+
+    def leftover() -> set[asyncio.Task]:
+        return (
+            {t for t in asyncio.all_tasks() if not t.done()}
+            - baseline_tasks
+            - {asyncio.current_task()}
+        )
+
+    with contextlib.suppress(TimeoutError):  # the asserts below say what is left, if anything
+        await until(lambda: not leftover() and not _huddle_threads(), timeout=2)
+    assert not leftover(), sorted(t.get_name() for t in leftover())
     assert not _huddle_threads()
     assert all(peer.pc.connectionState == "closed" for peer in peers)
     assert stream.destroyed and stream.video.readyState == "ended"
@@ -242,7 +218,9 @@ async def test_check_system_requirements_probes_this_machine(engines, pulse, mon
     assert "RTP" in seed["errInfo"]["videoCodec.H265"]
 
 
-async def test_events_reject_unknown_names_and_survive_raising_handlers(engines, caplog) -> None:
+async def test_events_reject_unknown_names_and_survive_raising_handlers(
+    engines, token, caplog
+) -> None:
     engine, log = await engines("alice", login=False)
     with pytest.raises(ValueError, match="unknown event"):
         engine.on("roomStateChange", print)
@@ -251,11 +229,7 @@ async def test_events_reject_unknown_names_and_survive_raising_handlers(engines,
         raise RuntimeError("handler bug")
 
     engine.on("roomStateChanged", broken)
-    from app.server import mint_token
-    from tests.conftest import SECRET
-
-    token = mint_token(app_id=APP_ID, secret=SECRET, user_id="alice")
-    assert await engine.login_room("room-1", token, User("alice"), RoomConfig())
+    assert await engine.login_room("room-1", token("alice"), User("alice"), RoomConfig())
     assert room_events(log)[-1] == ("room", "LOGINED", 0)
     assert "handler bug" in caplog.text
 
@@ -274,15 +248,17 @@ async def test_every_candidate_stays_on_loopback_and_no_stun_is_used(engines) ->
     assert a.ice_servers() == [] and b.ice_servers() == []
 
 
-async def test_ice_servers_come_from_the_service(service_config, engine_config, token) -> None:
-    from dataclasses import replace
-
-    service_config.ice_servers = [
-        m.IceServer(urls=["turn:127.0.0.1:3478"], username="u", credential="p")
-    ]
-    async with RoomServer(service_config) as server:
-        engine = Engine(APP_ID, server.url, replace(engine_config, ice_servers=None))
-        assert await engine.login_room("r", token("alice"), User("alice"))
-        [ice] = engine.ice_servers()
-        assert (ice.urls, ice.username, ice.credential) == (["turn:127.0.0.1:3478"], "u", "p")
-        await engine.destroy_engine()
+async def test_ice_servers_come_from_the_service(
+    room_server, engines, service_config, engine_config, token
+) -> None:
+    config = replace(
+        service_config,
+        ice_servers=[m.IceServer(urls=["turn:127.0.0.1:3478"], username="u", credential="p")],
+    )
+    server = await room_server(config=config)
+    engine, _ = await engines(
+        "alice", login=False, url=server.url, config=replace(engine_config, ice_servers=None)
+    )
+    assert await engine.login_room("r", token("alice"), User("alice"))
+    [ice] = engine.ice_servers()
+    assert (ice.urls, ice.username, ice.credential) == (["turn:127.0.0.1:3478"], "u", "p")

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import av
-import cv2
 import numpy as np
 import pytest
 
@@ -34,16 +33,7 @@ from app.media import (
 )
 from app.protocol.errors import ErrorCode
 from tests.conftest import MIC_HZ
-
-
-def write_pattern_video(path: Path, frames: int = 60, first: int = 0) -> None:
-    """A recording of the pattern (counters from ``first``), for OpenCV to open as a camera."""
-    pattern = PatternSource(320, 240)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240))
-    for i in range(first, first + frames):
-        yuv = pattern.render(i, 1_000_000 + i)
-        writer.write(cv2.cvtColor(yuv, cv2.COLOR_YUV2BGR_I420))
-    writer.release()
+from tests.devices import write_pattern_video
 
 
 async def test_camera_reads_a_recording_through_opencv(tmp_path: Path) -> None:
@@ -188,13 +178,15 @@ def test_a_missing_media_file_says_so(tmp_path: Path) -> None:
 def test_without_a_sound_server_there_is_no_microphone_and_the_engine_says_so() -> None:
     script = """
 import asyncio
-from app.engine import Engine, CameraConfig, DeviceError
+from app.engine import Engine, CameraConfig, DeviceError, ErrorCode
 async def main():
     engine = Engine(1, "ws://127.0.0.1:9/ws")
+    reported = []
+    engine.on("deviceError", lambda code, device: reported.append(ErrorCode(code).name))
     try:
         await engine.create_stream(camera=CameraConfig())
     except DeviceError as exc:
-        print(exc.code.name, [e.code.name for e in []])
+        print(exc.code.name, reported)
     requirements = await engine.check_system_requirements()
     print(requirements.microphone, requirements.camera, requirements.web_rtc)
     await engine.destroy_engine()
@@ -206,4 +198,7 @@ asyncio.run(main())
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["NO_CAMERA []", "False False True"]
+    assert result.stdout.splitlines() == [
+        "NO_CAMERA ['NO_CAMERA', 'NO_MICROPHONE']",
+        "False False True",
+    ]

@@ -9,14 +9,7 @@ from app.protocol.errors import ErrorCode
 from app.protocol.limits import PROTOCOL_VERSION, CloseCode
 from app.server import RoomService, ServiceConfig, mint_token
 from tests.conftest import APP_ID, SECRET
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.helpers import Clock
 
 
 class Outbox:
@@ -82,7 +75,7 @@ class Client:
 
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(start=1000.0)
 
 
 @pytest.fixture

@@ -188,14 +188,9 @@ async def test_flooding_client_is_disconnected(server, connect, token) -> None:
     assert (await healthz(server))["users"] == 0
 
 
-async def test_shutdown_closes_sockets_going_away(service_config, token) -> None:
-    from app.server import RoomServer
-
-    server = RoomServer(service_config)
-    await server.start()
-    client = await WsClient.connect(server.url)
+async def test_shutdown_closes_sockets_going_away(server, connect, token) -> None:
+    client = await connect()
     await client.login("r1", "alice", token("alice"), app_id=APP_ID)
     await server.stop()
     assert await client.wait_closed() == CloseCode.GOING_AWAY
-    await client.close()
     await server.stop()  # twice is fine

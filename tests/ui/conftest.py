@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -17,10 +17,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from app.engine import CustomConfig, Engine, EngineConfig, RoomConfig, User
+from app.engine import Engine
 from app.ui.app import HuddleApp, install_crash_handler, open_settings
 from app.ui.resources import stylesheet
-from tests.engine.conftest import Recorder, until
+from tests.helpers import (
+    PATTERN_AND_TONE,
+    TEST_ENGINE_CONFIG,
+    Recorder,
+    free_port,
+    join_guest,
+    until,
+)
 
 # pytest-qt pumps Qt events between test phases, outside any asyncio loop; qasync would then
 # run task steps with no running loop (an asyncio.Queue first awaited there binds to None and
@@ -40,19 +47,9 @@ def pytest_asyncio_loop_factories(config, item):
     return {"qasync": lambda: qasync.QEventLoop(_qapp())}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+TEST_ENGINE = replace(TEST_ENGINE_CONFIG, reconnect_backoff=(0.1, 0.4))
 
-
-TEST_ENGINE = dict(
-    host_addresses=["127.0.0.1"],
-    speaker=False,
-    quality_interval=0.5,
-    reconnect_backoff=(0.1, 0.4),
-    request_timeout=3.0,
-)
+_participants: list[Engine] = []  # made by participant(), destroyed as the app stops
 
 
 @pytest.fixture
@@ -70,9 +67,7 @@ def make_huddle(tmp_path: Path, monkeypatch, qtbot):
 
     @contextlib.asynccontextmanager
     async def running():
-        app = HuddleApp(
-            open_settings(), engine_config=EngineConfig(**TEST_ENGINE), local_port=free_port()
-        )
+        app = HuddleApp(open_settings(), engine_config=replace(TEST_ENGINE), local_port=free_port())
         install_crash_handler(asyncio.get_running_loop())
         run = asyncio.ensure_future(app.run())
         try:
@@ -81,9 +76,13 @@ def make_huddle(tmp_path: Path, monkeypatch, qtbot):
             )
             yield app
         finally:
-            app.quit()
-            await asyncio.wait_for(run, 30)
-            sys.excepthook, threading.excepthook = hooks
+            try:
+                while _participants:
+                    await _participants.pop().destroy_engine()
+            finally:
+                app.quit()
+                await asyncio.wait_for(run, 30)
+                sys.excepthook, threading.excepthook = hooks
 
     return running
 
@@ -100,18 +99,15 @@ async def join(app: HuddleApp, qtbot, room: str = "standup", name: str = "Ada Lo
     await until(lambda: app.call_window is not None and app.call_window.isVisible(), timeout=15)
 
 
-async def participant(app: HuddleApp, user_id: str, name: str, *, publish: bool = True):
-    """Another user in the app's room: a real engine on the embedded service."""
-    local, request = app.controller.local, app.controller.request
-    engine = Engine(local.app_id, local.url, EngineConfig(**TEST_ENGINE))
-    recorder = Recorder(engine)
-    token = local.token(user_id, request.room_id)
-    assert await engine.login_room(
-        request.room_id, token, User(user_id, name), RoomConfig(user_update=True)
+async def participant(
+    app: HuddleApp, user_id: str, name: str, *, publish: bool = True
+) -> tuple[Engine, Recorder]:
+    """Another user in the app's room: a real engine on the embedded service, publishing the
+    pattern and tone as ``{user_id}-cam``. Destroyed when the app stops, if not before."""
+    source = PATTERN_AND_TONE if publish else None
+    engine, recorder, _ = await join_guest(
+        app, user_id, name, source=source, config=TEST_ENGINE, made=_participants
     )
-    if publish:
-        stream = await engine.create_stream(custom=CustomConfig(video="pattern", audio="tone"))
-        await engine.start_publishing_stream(f"{user_id}-cam", stream)
     return engine, recorder
 
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from app.engine import CustomConfig, Engine, EngineConfig, RoomConfig, User
+from app.engine import CustomConfig, Engine
 from app.ui.app import HuddleApp, create_qapplication, open_settings
-
-ENGINE = dict(host_addresses=["127.0.0.1"], speaker=False, quality_interval=0.5)
+from tests.helpers import TEST_ENGINE_CONFIG, free_port, join_guest, until
 
 
 def save_window(widget, path: Path) -> None:
@@ -33,44 +32,26 @@ def save_window(widget, path: Path) -> None:
         raise SystemExit(f"could not save {path}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def until(predicate, timeout: float = 15.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():
-            await asyncio.sleep(0.05)
-
-
-async def guest(huddle: HuddleApp, user_id: str, name: str, *, video: bool = True) -> Engine:
-    local, request = huddle.controller.local, huddle.controller.request
-    engine = Engine(local.app_id, local.url, EngineConfig(**ENGINE))
-    token = local.token(user_id, request.room_id)
-    await engine.login_room(
-        request.room_id, token, User(user_id, name), RoomConfig(user_update=True)
-    )
-    source = CustomConfig(video="pattern", audio="tone", label=name.split()[0]) if video else None
-    stream = await engine.create_stream(custom=source or CustomConfig(audio="tone"))
-    await engine.start_publishing_stream(f"{user_id}-cam", stream)
+async def guest(huddle: HuddleApp, user_id: str, name: str) -> Engine:
+    """A participant publishing the pattern labelled with their first name; the stream is
+    kept as ``engine.stream`` for muting."""
+    source = CustomConfig(video="pattern", audio="tone", label=name.split()[0])
+    engine, _, stream = await join_guest(huddle, user_id, name, source=source)
     engine.stream = stream
     return engine
 
 
 async def shoot(out: Path, language: str) -> None:
     huddle = HuddleApp(
-        open_settings(), engine_config=EngineConfig(**ENGINE), local_port=free_port()
+        open_settings(), engine_config=replace(TEST_ENGINE_CONFIG), local_port=free_port()
     )
     run = asyncio.ensure_future(huddle.run())
     dialog = huddle.join_dialog
-    await until(lambda: dialog.isVisible() and dialog._preview_task is None)
+    await until(lambda: dialog.isVisible() and dialog._preview_task is None, timeout=15)
     dialog.room.setText("design-review")
     dialog.name.setText("Ada Lovelace")
-    await asyncio.sleep(0.5)
     suffix = "" if language == "en" else f"_{language}"
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.8)
     save_window(dialog, out / f"join{suffix}.png")
     if language != "en":
         huddle.quit()
@@ -78,7 +59,7 @@ async def shoot(out: Path, language: str) -> None:
         return
 
     dialog.join_button.click()
-    await until(lambda: huddle.call_window is not None)
+    await until(lambda: huddle.call_window is not None, timeout=15)
     window = huddle.call_window
     guests = [
         await guest(huddle, "grace", "Grace Hopper"),
@@ -92,12 +73,13 @@ async def shoot(out: Path, language: str) -> None:
         lambda: (
             len(window.tiles) == 3
             and all(t.frames_painted for t in list(window.tiles.values())[:2])
-        )
+        ),
+        timeout=15,
     )
     await guests[0].send_broadcast_message("Morning! The new build is up.")
     await guests[1].send_broadcast_message("Looks good on my side 👍")
     await huddle.controller.send_message("Let's go through the designs.", False)
-    await until(lambda: all(t.quality is not None for t in window.tiles.values()))
+    await until(lambda: all(t.quality is not None for t in window.tiles.values()), timeout=15)
     await guests[2].send_barrage_message("🎉 Shipped!")
     await asyncio.sleep(2.0)  # the barrage is mid-flight, the speaker highlighted
     save_window(window, out / "call.png")

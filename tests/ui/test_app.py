@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from app.engine import DeviceStatus
 from app.media.pattern import read_stamp_luma
 from app.ui.video import colour_for, fit
-from tests.engine.conftest import until
-from tests.media.test_devices import write_pattern_video
+from tests.devices import write_pattern_video
+from tests.helpers import until
 from tests.ui.conftest import join, painted, participant
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.engine.conftest import until
+from tests.helpers import until
 
 
 async def test_the_check_runs_from_the_settings_with_progress(make_huddle, qtbot) -> None:
