@@ -12,8 +12,10 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   receiver's packet handler gives each stream's received bitrate.
 * ``use_jitter_buffer``: aiortc's video jitter buffer holds each frame until the next one
   starts (one frame interval of latency); Huddle puts its own in each video receiver it
-  creates (``app/engine/jitterbuffer.py``). This one reaches a private attribute, so it checks
-  the attribute is there and says so if not.
+  creates (``app/engine/jitterbuffer.py``). The receiver takes one frame per packet from a
+  jitter buffer, so the same packet-handler wrapper hands the decoder any further frames that
+  packet completed. This seam reaches private attributes, so it checks they are there and
+  says so if not.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -100,9 +102,13 @@ def install() -> None:
         async def _handle_rtp_packet(self: Any, packet: Any, arrival_time_ms: int) -> None:
             self._huddle_bytes = getattr(self, "_huddle_bytes", 0) + len(packet.payload) + 12
             await original_handle(self, packet, arrival_time_ms)
+            take_ready = getattr(getattr(self, _JITTER_ATTRIBUTE, None), "take_ready", None)
+            if take_ready is not None:
+                _decode_now(self, take_ready())
 
         receiver_class._handle_rtp_packet = _handle_rtp_packet
         _installed.add("received_bytes")
+        _installed.add("use_jitter_buffer")
 
 
 @functools.cache
@@ -147,17 +153,41 @@ def bitrate_cap(bits_per_second: int | None) -> contextlib.AbstractContextManage
 
 
 _JITTER_ATTRIBUTE = "_RTCRtpReceiver__jitter_buffer"
+_DECODER_ATTRIBUTES = (
+    "_RTCRtpReceiver__codecs",
+    "_RTCRtpReceiver__decoder_queue",
+    "_RTCRtpReceiver__decoder_thread",
+    "_RTCRtpReceiver__timestamp_mapper",
+)
 
 
 def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
     """Replace a video receiver's jitter buffer before any packet reaches it."""
+    _require("use_jitter_buffer")
     current = getattr(receiver, _JITTER_ATTRIBUTE, None)
-    if current is None or not hasattr(current, "add"):
+    if (
+        current is None
+        or not hasattr(current, "add")
+        or not all(hasattr(receiver, name) for name in _DECODER_ATTRIBUTES)
+    ):
         raise SeamUnavailable(
             f"this aiortc ({_versions()['aiortc']}) keeps no video jitter buffer where Huddle "
             "expects one; set EngineConfig(jitter_buffer='stock')"
         )
     setattr(receiver, _JITTER_ATTRIBUTE, buffer)
+
+
+def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:
+    """Queue frames for the receiver's decoder as its packet handler does with the one frame
+    it takes from the jitter buffer."""
+    if receiver._RTCRtpReceiver__decoder_thread is None:
+        return
+    codecs = receiver._RTCRtpReceiver__codecs
+    for frame, payload_type in frames:
+        codec = codecs.get(payload_type)
+        if codec is not None:
+            frame.timestamp = receiver._RTCRtpReceiver__timestamp_mapper.map(frame.timestamp)
+            receiver._RTCRtpReceiver__decoder_queue.put((codec, frame))
 
 
 def received_bytes(receiver: Any) -> int:

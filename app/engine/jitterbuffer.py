@@ -18,14 +18,17 @@ It keeps what a jitter buffer must:
   equality, so their 32-bit wrap does not matter;
 - **bounded memory**: beyond ``capacity`` packets it starts over from the next keyframe.
 
-It returns at most one frame per packet (the receiver's interface); when a retransmission
-completes several waiting frames at once, the next ones leave with the following packets.
+aiortc's receiver takes one frame per packet from ``add``. A late packet (a retransmission, or
+one overtaken on the way) can complete several waiting frames at once: ``take_ready()`` gives
+the rest, and the receiver seam (``_aiortc_seams``) hands them to the decoder on that same
+packet. Left for later packets, each would add a frame of latency that never drains when a
+frame fits in one packet.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from aiortc.jitterbuffer import JitterFrame
@@ -91,10 +94,6 @@ class FrameJitterBuffer:
         self._asked_at = clock()
         self.stats = JitterStats()
 
-    @property
-    def capacity(self) -> int:
-        return self._capacity
-
     # ------------------------------------------------------------ sequence numbers
 
     def _unwrap(self, seq: int) -> int:
@@ -133,15 +132,29 @@ class FrameJitterBuffer:
             return self._start_over(), None
         return self._release()
 
+    def take_ready(self) -> Iterator[tuple[JitterFrame, int]]:
+        """The frames, with their RTP payload type, that are complete after ``add`` returned
+        one: what the same packet finished besides."""
+        while self._next is not None and (ready := self._pop_complete()) is not None:
+            yield ready
+
     def _release(self) -> tuple[bool, JitterFrame | None]:
         pli = False
         if self._want_keyframe and self._clock() - self._asked_at > KEYFRAME_REPEAT:
             pli = self._ask_for_keyframe()
+        ready = self._pop_complete()
+        if ready is None:
+            return self._check_blocked() or pli, None
+        return pli, ready[0]
+
+    def _pop_complete(self) -> tuple[JitterFrame, int] | None:
+        """The next frame and its payload type if all its packets are here; frames that cannot
+        be decoded while a keyframe is awaited are dropped on the way."""
         while True:
             assert self._next is not None
             end = self._complete_frame(self._next)
             if end is None:
-                return self._check_blocked() or pli, None
+                return None
             packets = [self._packets.pop(s) for s in range(self._next, end + 1)]
             self._next = end + 1
             self._blocked_since = None
@@ -153,7 +166,7 @@ class FrameJitterBuffer:
             self._released_any = True
             self.stats.frames += 1
             data = b"".join(p._data for p in packets)  # type: ignore[attr-defined]
-            return pli, JitterFrame(data=data, timestamp=packets[0].timestamp)
+            return JitterFrame(data=data, timestamp=packets[0].timestamp), packets[0].payload_type
 
     def _complete_frame(self, start: int) -> int | None:
         """The sequence number of the last packet of the frame starting at ``start`` if all
