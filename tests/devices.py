@@ -52,6 +52,18 @@ class Pulse:
         )
         return np.frombuffer(result.stdout, np.int16)
 
+    def open_streams(self) -> int:
+        """Recording and playback streams open on the daemon (microphones and speakers in use)."""
+        env = {**os.environ, "PULSE_SERVER": self.server}
+        return sum(
+            len(
+                subprocess.run(
+                    ["pactl", "list", "short", kind], capture_output=True, text=True, env=env
+                ).stdout.splitlines()
+            )
+            for kind in ("source-outputs", "sink-inputs")
+        )
+
 
 PULSE: Pulse | None = None
 PULSE_ERROR = ""

@@ -802,7 +802,7 @@ class Engine:
             except MediaError as exc:
                 failed(exc)
             if screen.audio:
-                audio = await self._open_microphone(None, failed)
+                audio = await self._open_microphone(None, failed, video)
         elif custom is not None:
             if custom.file is not None:
                 try:
@@ -844,7 +844,7 @@ class Engine:
                             "Test pattern",
                         )
             if camera.audio:
-                audio = await self._open_microphone(camera.audio_device, failed)
+                audio = await self._open_microphone(camera.audio_device, failed, video)
                 if audio is None and camera.fallback in ("tone", "both"):
                     audio = (ToneSource(), "Tone 440 Hz")
         if video is None and audio is None:
@@ -866,13 +866,22 @@ class Engine:
         return stream
 
     async def _open_microphone(
-        self, device: int | str | None, failed: Callable[[MediaError, ErrorCode | None], None]
+        self,
+        device: int | str | None,
+        failed: Callable[[MediaError, ErrorCode | None], None],
+        video: tuple[MediaStreamTrack, str] | None,
     ) -> tuple[MediaStreamTrack, str] | None:
+        """The microphone, opened after ``video``: if this is cancelled (the stream will not
+        be made), the camera or screen already opened is released too."""
         try:
             return await MicrophoneSource.open(device), _microphone_name(device)
         except MediaError as exc:
             failed(exc, None)
             return None
+        except asyncio.CancelledError:
+            if video is not None:
+                video[0].stop()
+            raise
 
     def _on_source_failed(self, switch: SourceSwitch, source: MediaStreamTrack) -> None:
         error = getattr(source, "error", None)

@@ -7,6 +7,7 @@ import asyncio
 import fractions
 import threading
 import time
+from collections.abc import Callable
 
 import av
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
@@ -18,6 +19,20 @@ AUDIO_TIME_BASE = fractions.Fraction(1, AUDIO_RATE)
 AUDIO_PTIME = 0.020
 """Audio frames are 20 ms: 960 samples at 48 kHz, one Opus packet each."""
 AUDIO_SAMPLES = int(AUDIO_RATE * AUDIO_PTIME)
+
+
+async def open_in_executor(open_: Callable[[], None], close: Callable[[], None]) -> None:
+    """Run a blocking device open in the executor. If the caller is cancelled meanwhile, the
+    open still finishes there; then ``close`` releases the device, which would otherwise run on
+    with no owner (a PortAudio stream whose callback is garbage-collected crashes the process)."""
+    future = asyncio.get_running_loop().run_in_executor(None, open_)
+    try:
+        await asyncio.shield(future)
+    except asyncio.CancelledError:
+        future.add_done_callback(
+            lambda done: done.cancelled() or done.exception() is not None or close()
+        )
+        raise
 
 
 class Pacer:

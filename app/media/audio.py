@@ -20,7 +20,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from app.protocol.errors import ErrorCode
 
-from ._track import AUDIO_RATE, AUDIO_SAMPLES, AUDIO_TIME_BASE
+from ._track import AUDIO_RATE, AUDIO_SAMPLES, AUDIO_TIME_BASE, open_in_executor
 from .errors import MediaError
 
 log = logging.getLogger("huddle.media")
@@ -122,7 +122,7 @@ class MicrophoneSource(MediaStreamTrack):
     async def open(cls, device: int | str | None = None) -> MicrophoneSource:
         source = cls(device)
         source._loop = asyncio.get_running_loop()
-        await source._loop.run_in_executor(None, source._open)
+        await open_in_executor(source._open, source.stop)
         return source
 
     def _open(self) -> None:
@@ -285,7 +285,7 @@ class Speaker:
     @classmethod
     async def open(cls, device: int | str | None = None, mixer: Mixer | None = None) -> Speaker:
         speaker = cls(device, mixer)
-        await asyncio.get_running_loop().run_in_executor(None, speaker._open)
+        await open_in_executor(speaker._open, speaker.close)
         return speaker
 
     def _open(self) -> None:

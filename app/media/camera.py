@@ -7,7 +7,6 @@ recording as a camera).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
@@ -18,7 +17,7 @@ import cv2
 
 from app.protocol.errors import ErrorCode
 
-from ._track import ThreadedVideoSource
+from ._track import ThreadedVideoSource, open_in_executor
 from .errors import MediaError
 
 log = logging.getLogger("huddle.media")
@@ -53,9 +52,14 @@ class CameraSource(ThreadedVideoSource):
     ) -> CameraSource:
         """Open the device and read its first frame; raises :class:`MediaError` on failure."""
         source = cls(device, width, height, fps)
-        await asyncio.get_running_loop().run_in_executor(None, source._open)
+        await open_in_executor(source._open, source._release)
         source._start_thread()
         return source
+
+    def _release(self) -> None:
+        cap, self._cap = self._cap, None
+        if cap is not None:
+            cap.release()
 
     def _open(self) -> None:
         target, live = _device_path(self.device)
@@ -124,8 +128,7 @@ class CameraSource(ThreadedVideoSource):
                 failures = 0
                 self._publish(av.VideoFrame.from_ndarray(image, format="bgr24"))
         finally:
-            cap.release()
-            self._cap = None
+            self._release()
 
 
 def camera_name(device: int | str) -> str:

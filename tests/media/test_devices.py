@@ -8,6 +8,7 @@ import itertools
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from app.media import (
 from app.protocol.errors import ErrorCode
 from tests.conftest import MIC_HZ
 from tests.devices import write_pattern_video
+from tests.helpers import until
 
 
 async def test_camera_reads_a_recording_through_opencv(tmp_path: Path) -> None:
@@ -74,6 +76,30 @@ async def test_microphone_hears_the_sine_source(pulse) -> None:
     assert all(f.sample_rate == 48000 and f.samples == 960 for f in frames)
     assert abs(dominant_frequency(samples[-24000:]) - MIC_HZ) < 5
     assert [f.pts for f in frames] == [960 * i for i in range(40)]
+
+
+async def test_a_cancelled_open_leaves_no_device_running(pulse, monkeypatch) -> None:
+    """Opening runs in the executor and finishes there even when the caller gives up; the
+    device must then be closed, not left running with nobody to stop it."""
+    for device_class in (MicrophoneSource, Speaker):
+        opened = threading.Event()
+        streams_when_opened = []
+        original = device_class._open
+
+        def open_and_note(self, original=original, opened=opened, noted=streams_when_opened):
+            original(self)
+            noted.append(pulse.open_streams())
+            opened.set()
+
+        monkeypatch.setattr(device_class, "_open", open_and_note)
+        opening = asyncio.ensure_future(device_class.open())
+        await asyncio.sleep(0)  # the open is under way in the executor
+        opening.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await opening
+        assert await asyncio.to_thread(opened.wait, 10)
+        assert streams_when_opened == [1]  # it did open...
+        await until(lambda: pulse.open_streams() == 0)  # ...and was closed, unowned
 
 
 async def test_unknown_microphone_is_not_found(pulse) -> None:
