@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from app.protocol.errors import ErrorCode
+from app.protocol.errors import CodedError, ErrorCode
 
 
-class HuddleError(Exception):
-    """Root of every Huddle error. ``code`` is an :class:`ErrorCode`; ``message`` a sentence."""
-
-    def __init__(self, code: ErrorCode, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or code.message
-        super().__init__(f"{code.name} ({int(code)}): {self.message}")
+class HuddleError(CodedError):
+    """Root of every engine error. ``code`` is an :class:`ErrorCode`; ``message`` a sentence."""
 
     @classmethod
     def of(cls, exc: BaseException, default: ErrorCode = ErrorCode.INTERNAL_ERROR) -> HuddleError:
         """Wrap anything raised below the engine (protocol, media) as this class."""
         if isinstance(exc, cls):
             return exc
-        code = getattr(exc, "code", None)
-        message = getattr(exc, "message", None) or str(exc) or None
-        return cls(code if isinstance(code, ErrorCode) else default, message)
+        if isinstance(exc, CodedError):
+            return cls(exc.code, exc.message)
+        return cls(default, str(exc) or None)
 
 
 class LoginError(HuddleError):

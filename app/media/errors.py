@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from app.protocol.errors import ErrorCode
+from app.protocol.errors import CodedError, ErrorCode
 
 
-class MediaError(Exception):
+class MediaError(CodedError):
     """A device or file could not be opened or failed while in use."""
 
     def __init__(self, code: ErrorCode, message: str | None = None, *, device: str = "") -> None:
-        self.code = code
+        super().__init__(code, message)
         self.device = device
-        self.message = message or code.message
-        super().__init__(f"{code.name} ({int(code)}): {self.message}")

@@ -219,3 +219,13 @@ def markdown_table() -> str:
         sentence = code.message.replace("|", "\\|").replace("`", "\\`")
         lines.append(f"| {int(code)} | `{code.name}` | {origin} | {sentence} |")
     return "\n".join(lines) + "\n"
+
+
+class CodedError(Exception):
+    """An error with a code from the table and a sentence (the code's default if none is
+    given): the base of the service's, the media layer's and the engine's errors."""
+
+    def __init__(self, code: ErrorCode, message: str | None = None) -> None:
+        self.code = code
+        self.message = message or code.message
+        super().__init__(f"{code.name} ({int(code)}): {self.message}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import ErrorCode
+from .errors import CodedError, ErrorCode
 
 PROTOCOL_VERSION = 1
 """Bumped when a message changes incompatibly; the service refuses other versions."""
@@ -50,13 +50,8 @@ STRIKES_BEFORE_DISCONNECT = RateLimit(50, window=10.0)
 """Error replies (bad frames, rate-limited frames) a connection may earn before it is closed."""
 
 
-class ProtocolError(Exception):
+class ProtocolError(CodedError):
     """A request broke the protocol or a limit; carries the code the peer is told."""
-
-    def __init__(self, code: ErrorCode, message: str | None = None) -> None:
-        self.code = code
-        self.message = message or code.message
-        super().__init__(f"{code.name} ({int(code)}): {self.message}")
 
 
 # ZEGO's ID alphabet: letters, digits and these symbols, no spaces.
