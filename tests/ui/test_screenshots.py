@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+UPDATE = os.environ.get("HUDDLE_UPDATE_SCREENSHOTS") == "1"
+"""With HUDDLE_UPDATE_SCREENSHOTS=1 the test refreshes the README's pictures in docs/screenshots;
+otherwise it renders into a temporary directory and leaves the checkout as it was."""
 
 
-def render(display: str, tmp_path: Path, language: str) -> None:
+def render(display: str, tmp_path: Path, out: Path, language: str) -> None:
     env = {
         **os.environ,
         "DISPLAY": display,
@@ -22,7 +25,7 @@ def render(display: str, tmp_path: Path, language: str) -> None:
         "HUDDLE_LOG_DIR": str(tmp_path / "logs"),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "tests.ui.screenshots", str(SCREENSHOTS), language],
+        [sys.executable, "-m", "tests.ui.screenshots", str(out), language],
         env=env,
         capture_output=True,
         text=True,
@@ -46,8 +49,9 @@ def looks_rendered(path: Path, width: int, height: int) -> None:
 
 @pytest.mark.xvfb
 def test_screenshots_of_the_join_dialog_and_a_call(xvfb, tmp_path: Path) -> None:
-    render(xvfb, tmp_path, "en")
-    looks_rendered(SCREENSHOTS / "join.png", 1100, 600)
-    looks_rendered(SCREENSHOTS / "call.png", 1280, 800)
-    render(xvfb, tmp_path, "zh_CN")
-    looks_rendered(SCREENSHOTS / "join_zh_CN.png", 1100, 600)
+    out = DOCS_SCREENSHOTS if UPDATE else tmp_path / "screenshots"
+    render(xvfb, tmp_path, out, "en")
+    looks_rendered(out / "join.png", 1100, 600)
+    looks_rendered(out / "call.png", 1280, 800)
+    render(xvfb, tmp_path, out, "zh_CN")
+    looks_rendered(out / "join_zh_CN.png", 1100, 600)
