@@ -34,8 +34,12 @@ from app.protocol.errors import ErrorCode
 
 log = logging.getLogger("huddle.server")
 
-FILES_RESERVED = 64
-"""Open files kept free for everything that is not a client connection (logs, DNS, ...)."""
+LISTEN_BACKLOG = 128
+"""Connections waiting to be accepted; asyncio accepts up to this many at a time."""
+FILES_RESERVED = 2 * LISTEN_BACKLOG
+"""Open files kept free below the limit: an evicted connection's descriptor is released one
+loop turn later, so a burst of accepts must fit beside the capped ones (else accept() fails
+and asyncio stops accepting for a second), plus logs and the like."""
 
 
 @dataclass(kw_only=True)

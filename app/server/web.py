@@ -21,7 +21,14 @@ from app import __version__
 from app.protocol.limits import HARD_FRAME_BYTES, CloseCode
 from app.protocol.proof import PROOF_PATH
 
-from .guard import GUARD_KEY, ConnectionGuard, GuardConfig, guard_middleware, proof_handler
+from .guard import (
+    GUARD_KEY,
+    LISTEN_BACKLOG,
+    ConnectionGuard,
+    GuardConfig,
+    guard_middleware,
+    proof_handler,
+)
 from .outbox import SocketOutbox
 from .rooms import RoomService, ServiceConfig, Session
 
@@ -187,7 +194,7 @@ class RoomServer:
                 self.host,
                 self.port,
                 reuse_address=True,
-                backlog=1024,
+                backlog=LISTEN_BACKLOG,
             )
         except BaseException:
             await runner.cleanup()

@@ -397,7 +397,11 @@ async def measure_half_open(args: argparse.Namespace) -> dict[str, object]:
         opened = time.monotonic() - started
         await asyncio.sleep(1.0)
         held = still_open(socks)
-        logins = [await try_login(url, f"real{i}", timeout=10) for i in range(5)]
+        logins, seconds = [], []
+        for i in range(5):
+            began = time.monotonic()
+            logins.append(await try_login(url, f"real{i}", timeout=10))
+            seconds.append(round(time.monotonic() - began, 2))
         ok = sum(isinstance(r, m.LoginOk) for r in logins)
         await asyncio.sleep(args.wait)
         held_later = still_open(socks)
@@ -411,6 +415,7 @@ async def measure_half_open(args: argparse.Namespace) -> dict[str, object]:
             "held_after_1s": held,
             f"held_after_{args.wait + 1:g}s": held_later,
             "real_logins_ok": f"{ok}/5",
+            "login_seconds": seconds,
             "failures": sorted({type(r).__name__ for r in logins if not isinstance(r, m.LoginOk)}),
         }
     finally:
