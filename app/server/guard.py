@@ -36,7 +36,11 @@ log = logging.getLogger("huddle.server")
 
 LISTEN_BACKLOG = 128
 """Connections waiting to be accepted; asyncio accepts up to this many at a time."""
-FILES_RESERVED = 2 * LISTEN_BACKLOG
+REFUSED_LINGERING = 64
+"""Refused connections kept open at once to read the client's request (so the 503 is not
+lost to a reset); beyond this, a refused connection is cut at once."""
+REFUSED_LINGER_SECONDS = 1.0
+FILES_RESERVED = 2 * LISTEN_BACKLOG + REFUSED_LINGERING
 """Open files kept free below the limit: an evicted connection's descriptor is released one
 loop turn later, so a burst of accepts must fit beside the capped ones (else accept() fails
 and asyncio stops accepting for a second), plus logs and the like."""
@@ -106,6 +110,7 @@ class _Connection(asyncio.Protocol):
         self.ip = ""
         self.established = False
         self.counted = False
+        self.refused = False
         self._tls: asyncio.Task[None] | None = None
 
     # The transport's calls, passed on to aiohttp once it has the connection.
@@ -153,6 +158,7 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.inner is not None:
             self.inner.data_received(data)
+        # else: refused (answered already), the request is read and dropped
 
     def eof_received(self) -> bool | None:
         return self.inner.eof_received() if self.inner is not None else None
@@ -166,6 +172,9 @@ class _Connection(asyncio.Protocol):
             self.inner.resume_writing()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self.refused:
+            self.refused = False
+            self._guard._lingering -= 1
         self._guard._release(self)
         if self._tls is not None and not self._tls.done():
             self._tls.cancel()
@@ -195,6 +204,7 @@ class ConnectionGuard:
         self._same_host = True
         self.evicted = 0
         self.refused = 0
+        self._lingering = 0
 
     # ------------------------------------------------------------ listening
 
@@ -270,22 +280,22 @@ class ConnectionGuard:
         if self.refused % 100 == 1:
             log.warning("refusing connections from %s: %s (%d so far)", conn.ip, why, self.refused)
         body = coded_body(ErrorCode.TOO_MANY_CONNECTIONS).encode()
-        transport = conn.transport
-        assert transport is not None
-        if self._ssl_pending(conn):
-            transport.abort()  # type: ignore[attr-defined]
+        transport: Any = conn.transport
+        if conn._ssl is not None or self._lingering >= REFUSED_LINGERING:
+            transport.abort()  # no plain-text answer on a TLS port; no lingering past the cap
             return False
-        transport.write(  # type: ignore[attr-defined]
+        transport.write(
             b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n"
             b"Content-Type: application/json\r\nRetry-After: 5\r\n"
             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
         )
-        transport.close()
+        # Send the answer and a FIN, read (and drop) the request until the client closes:
+        # closing with its request unread would reset the connection and lose the answer.
+        transport.write_eof()
+        conn.refused = True
+        self._lingering += 1
+        asyncio.get_running_loop().call_later(REFUSED_LINGER_SECONDS, transport.abort)
         return False
-
-    @staticmethod
-    def _ssl_pending(conn: _Connection) -> bool:
-        return conn._ssl is not None  # no plain-text answer on a TLS port
 
     def _release(self, conn: _Connection) -> None:
         if not conn.counted:

@@ -183,7 +183,14 @@ class RawWs:
         head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), 10)
         self.status = int(head.split(b" ", 2)[1])
         if self.status != 101:
-            raise ConnectionRefusedError(f"upgrade refused: {head.decode(errors='replace')}")
+            length = 0
+            for line in head.decode(errors="replace").split("\r\n"):
+                if line.lower().startswith("content-length:"):
+                    length = int(line.split(":", 1)[1])
+            body = await asyncio.wait_for(self.reader.readexactly(length), 10)
+            raise ConnectionRefusedError(
+                f"upgrade refused: {head.decode(errors='replace')}{body.decode(errors='replace')}"
+            )
 
     def send(self, message: m.ClientMessage | bytes, opcode: int = 0x1) -> None:
         data = message if isinstance(message, bytes) else m.encode(message)
@@ -285,13 +292,15 @@ def still_open(socks: list[socket.socket]) -> int:
     return alive
 
 
-async def try_login(url: str, user: str, secret: str = HOSTILE_SECRET, timeout: float = 10.0):
+async def try_login(
+    url: str, user: str, secret: str = HOSTILE_SECRET, timeout: float = 10.0, app_id: int = 1
+):
     """Log in with a real client; returns the reply, or the exception that stopped it."""
-    token = mint_token(app_id=1, secret=secret, user_id=user, room_id="r")
+    token = mint_token(app_id=app_id, secret=secret, user_id=user, room_id="r")
     try:
         async with asyncio.timeout(timeout), aiohttp.ClientSession() as http:
             async with http.ws_connect(url) as ws:
-                await ws.send_bytes(m.encode(login_message(user, "r", token)))
+                await ws.send_bytes(m.encode(login_message(user, "r", token, app_id=app_id)))
                 msg = await ws.receive()
                 return m.decode_server(msg.data)
     except Exception as exc:  # the figure reports what stopped it
@@ -304,11 +313,11 @@ async def http_client() -> AsyncIterator[aiohttp.ClientSession]:
         yield http
 
 
-async def non_reading_victim(url: str, secret: str = HOSTILE_SECRET) -> RawWs:
+async def non_reading_victim(url: str, secret: str = HOSTILE_SECRET, app_id: int = 1) -> RawWs:
     """A logged-in publisher of stream ``victim`` whose socket then never reads."""
     victim = await RawWs.connect(url, rcvbuf=4096)
-    token = mint_token(app_id=1, secret=secret, user_id="victim", room_id="r")
-    victim.send(login_message("victim", "r", token))
+    token = mint_token(app_id=app_id, secret=secret, user_id="victim", room_id="r")
+    victim.send(login_message("victim", "r", token, app_id=app_id))
     reply = await victim.next_message()
     assert isinstance(reply, m.LoginOk), reply
     victim.send(m.Publish(id=2, stream_id="victim"))
@@ -317,15 +326,20 @@ async def non_reading_victim(url: str, secret: str = HOSTILE_SECRET) -> RawWs:
 
 
 async def flood_victim(
-    url: str, *, sdp_bytes: int = 60_000, count: int = 4500, secret: str = HOSTILE_SECRET
+    url: str,
+    *,
+    sdp_bytes: int = 60_000,
+    count: int = 4500,
+    secret: str = HOSTILE_SECRET,
+    app_id: int = 1,
 ) -> dict[str, int]:
     """A second client plays ``victim`` and relays big offers to it, as fast as the per-socket
     frame limit allows. Returns how many were relayed and how the player's requests ended."""
-    token = mint_token(app_id=1, secret=secret, user_id="flooder", room_id="r")
+    token = mint_token(app_id=app_id, secret=secret, user_id="flooder", room_id="r")
     sdp = "v=0 " + "a" * sdp_bytes
     relayed = refused = 0
     async with aiohttp.ClientSession() as http, http.ws_connect(url, max_msg_size=0) as ws:
-        await ws.send_bytes(m.encode(login_message("flooder", "r", token)))
+        await ws.send_bytes(m.encode(login_message("flooder", "r", token, app_id=app_id)))
         assert isinstance(m.decode_server((await ws.receive()).data), m.LoginOk)
         await ws.send_bytes(m.encode(m.Play(id=2, stream_id="victim")))
         play = m.decode_server((await ws.receive()).data)
