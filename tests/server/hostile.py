@@ -286,9 +286,10 @@ def still_open(socks: list[socket.socket]) -> int:
             alive += 1
             continue
         except OSError:
+            continue  # reset
+        if data:  # an answer (e.g. 503) waiting to be read: the service has let go of it
             continue
-        if data:  # an answer (e.g. 503) is not a held connection... unless it stays open
-            continue
+        # b"": the service closed it
     return alive
 
 
