@@ -36,6 +36,8 @@ log = logging.getLogger("huddle.server")
 
 LISTEN_BACKLOG = 128
 """Connections waiting to be accepted; asyncio accepts up to this many at a time."""
+EARLY_BYTES = 64 * 1024
+"""Bytes a TLS client may send before its connection reaches aiohttp (a request head)."""
 REFUSED_LINGERING = 64
 """Refused connections kept open at once to read the client's request (so the 503 is not
 lost to a reset); beyond this, a refused connection is cut at once."""
@@ -112,13 +114,16 @@ class _Connection(asyncio.Protocol):
         self.counted = False
         self.refused = False
         self._tls: asyncio.Task[None] | None = None
+        self._early: list[bytes] = []
+        """Decrypted bytes that arrived with the end of the TLS handshake, before aiohttp
+        had the connection."""
 
     # The transport's calls, passed on to aiohttp once it has the connection.
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
         peer = transport.get_extra_info("peername")
-        self.ip = peer[0] if isinstance(peer, tuple) and peer else ""
+        self.ip = client_address(peer[0] if isinstance(peer, tuple) and peer else "")
         if not self._guard._admit(self):
             return
         if self._ssl is None:
@@ -154,10 +159,19 @@ class _Connection(asyncio.Protocol):
         self.inner = self._make_handler()
         self._guard._by_handler[self.inner] = self
         self.inner.connection_made(transport)
+        early, self._early = self._early, []
+        for data in early:
+            if self.inner is None:
+                break
+            self.inner.data_received(data)
 
     def data_received(self, data: bytes) -> None:
         if self.inner is not None:
             self.inner.data_received(data)
+        elif self._tls is not None and not self.refused:
+            self._early.append(data)
+            if sum(map(len, self._early)) > EARLY_BYTES:
+                self.abort()
         # else: refused (answered already), the request is read and dropped
 
     def eof_received(self) -> bool | None:
@@ -387,6 +401,20 @@ def _within_open_files(wanted: int) -> int:
     if room < wanted:
         log.info("at most %d connections: the open-file limit is %d", room, soft)
     return min(wanted, room)
+
+
+def client_address(ip: str) -> str:
+    """What the per-address cap counts by: the IPv4 address (also when mapped into IPv6), or
+    the IPv6 /64, since one host is usually given a whole /64."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return ip
 
 
 def _is_loopback(host: str) -> bool:

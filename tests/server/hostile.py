@@ -67,7 +67,9 @@ async def start_cli_server(
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
     if not line.startswith("listening on "):
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+        await proc.wait()
         raise RuntimeError(f"huddle-server did not start: {line!r}")
     return proc, line.removeprefix("listening on ")
 
