@@ -577,6 +577,18 @@
       <translation>The client read too slowly and fell too far behind.</translation>
     </message>
     <message>
+      <source>Web pages from this origin may not connect to the room service (its operator can allow it with --allow-origin).</source>
+      <translation>Web pages from this origin may not connect to the room service (its operator can allow it with --allow-origin).</translation>
+    </message>
+    <message>
+      <source>The connection did not log in to a room in time and was closed.</source>
+      <translation>The connection did not log in to a room in time and was closed.</translation>
+    </message>
+    <message>
+      <source>The room service has too many connections open, in total or from this address; try again later.</source>
+      <translation>The room service has too many connections open, in total or from this address; try again later.</translation>
+    </message>
+    <message>
       <source>The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\.</source>
       <translation>The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\.</translation>
     </message>
@@ -643,6 +655,14 @@
     <message>
       <source>The token's issue time is in the future.</source>
       <translation>The token's issue time is in the future.</translation>
+    </message>
+    <message>
+      <source>The token lives longer than this service allows (24 hours unless its operator changed it); mint one with a shorter lifetime.</source>
+      <translation>The token lives longer than this service allows (24 hours unless its operator changed it); mint one with a shorter lifetime.</translation>
+    </message>
+    <message>
+      <source>The token was already used to log in, and this service accepts each token once.</source>
+      <translation>The token was already used to log in, and this service accepts each token once.</translation>
     </message>
     <message>
       <source>The same user ID logged in elsewhere; this session was closed.</source>
@@ -767,6 +787,14 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>An argument is out of range or of the wrong kind.</translation>
+    </message>
+    <message>
+      <source>The program on this computer's room service port could not prove it is your Huddle room service, so nothing was sent to it.</source>
+      <translation>The program on this computer's room service port could not prove it is your Huddle room service, so nothing was sent to it.</translation>
+    </message>
+    <message>
+      <source>The room service's TLS certificate could not be verified; give the CA file that signed it.</source>
+      <translation>The room service's TLS certificate could not be verified; give the CA file that signed it.</translation>
     </message>
   </context>
 </TS>

@@ -576,6 +576,18 @@
       <translation>客户端读取太慢，积压过多。</translation>
     </message>
     <message>
+      <source>Web pages from this origin may not connect to the room service (its operator can allow it with --allow-origin).</source>
+      <translation>来自此来源的网页不得连接房间服务（服务运营者可用 --allow-origin 允许）。</translation>
+    </message>
+    <message>
+      <source>The connection did not log in to a room in time and was closed.</source>
+      <translation>该连接未能及时登录房间，已被关闭。</translation>
+    </message>
+    <message>
+      <source>The room service has too many connections open, in total or from this address; try again later.</source>
+      <translation>房间服务的连接数已达上限（总数或来自此地址的连接数），请稍后再试。</translation>
+    </message>
+    <message>
       <source>The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\.</source>
       <translation>房间 ID 须为 1 到 128 字节，只能包含字母、数字和 ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\。</translation>
     </message>
@@ -642,6 +654,14 @@
     <message>
       <source>The token's issue time is in the future.</source>
       <translation>令牌的签发时间在未来。</translation>
+    </message>
+    <message>
+      <source>The token lives longer than this service allows (24 hours unless its operator changed it); mint one with a shorter lifetime.</source>
+      <translation>令牌的有效期超过本服务允许的上限（默认 24 小时）；请生成有效期更短的令牌。</translation>
+    </message>
+    <message>
+      <source>The token was already used to log in, and this service accepts each token once.</source>
+      <translation>该令牌已用于登录，本服务每个令牌只接受一次。</translation>
     </message>
     <message>
       <source>The same user ID logged in elsewhere; this session was closed.</source>
@@ -766,6 +786,14 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>参数超出范围或类型错误。</translation>
+    </message>
+    <message>
+      <source>The program on this computer's room service port could not prove it is your Huddle room service, so nothing was sent to it.</source>
+      <translation>占用本机房间服务端口的程序无法证明它是你的 Huddle 房间服务，因此未向其发送任何内容。</translation>
+    </message>
+    <message>
+      <source>The room service's TLS certificate could not be verified; give the CA file that signed it.</source>
+      <translation>无法验证房间服务的 TLS 证书；请提供签发该证书的 CA 文件。</translation>
     </message>
   </context>
 </TS>
