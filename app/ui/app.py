@@ -34,6 +34,7 @@ from .call_window import CallWindow
 from .join_dialog import JoinDialog
 from .resources import icon, stylesheet
 from .settings_dialog import SettingsDialog
+from .video import close_all_renderers
 
 log = logging.getLogger("huddle.ui")
 
@@ -146,6 +147,7 @@ class HuddleApp(QObject):
             if widget is not None:
                 widget.hide()
         await self.engine.destroy_engine()
+        close_all_renderers()  # every tile's worker joined: nothing left to hang the exit
 
 
 # ---------------------------------------------------------------- logging and crashes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -119,20 +119,24 @@ class CallWindow(QMainWindow):
         self.statusBar().addWidget(self.room_label)
 
         c = controller
-        c.phase_changed.connect(self._on_phase)
-        c.remote_added.connect(self._add_remote)
-        c.remote_removed.connect(self._remove_remote)
-        c.remote_info_changed.connect(self._remote_info)
-        c.users_changed.connect(self.participants.set_users)
-        c.local_changed.connect(self._sync_local)
-        c.screen_stream_changed.connect(self._screen_stream)
-        c.chat_received.connect(self._on_chat)
-        c.barrage_received.connect(self._on_barrage)
-        c.notice.connect(self.show_notice)
+        # The controller and the bridge outlive this window: every connection is kept, and
+        # cut in finish(), so a window of a call left earlier never hears of the next call.
+        self._connections = [
+            c.phase_changed.connect(self._on_phase),
+            c.remote_added.connect(self._add_remote),
+            c.remote_removed.connect(self._remove_remote),
+            c.remote_info_changed.connect(self._remote_info),
+            c.users_changed.connect(self.participants.set_users),
+            c.local_changed.connect(self._sync_local),
+            c.screen_stream_changed.connect(self._screen_stream),
+            c.chat_received.connect(self._on_chat),
+            c.barrage_received.connect(self._on_barrage),
+            c.notice.connect(self.show_notice),
+            bridge.playQualityUpdate.connect(self._play_quality),
+            bridge.publishQualityUpdate.connect(self._publish_quality),
+            bridge.soundLevelUpdate.connect(self._sound_levels),
+        ]
         self.chat.send_requested.connect(self._send)
-        bridge.playQualityUpdate.connect(self._play_quality)
-        bridge.publishQualityUpdate.connect(self._publish_quality)
-        bridge.soundLevelUpdate.connect(self._sound_levels)
 
     # ------------------------------------------------------------ building
 
@@ -246,7 +250,7 @@ class CallWindow(QMainWindow):
         self.local_tile.setObjectName("localTile")
         stream = c.stream
         if stream is not None and stream.has_video:
-            stream.add_video_sink(self.local_tile.set_frame)
+            self.local_tile.attach(stream)
         self.grid.add_tile(self.local_tile)
         for stream_id, remote in c.remotes.items():
             self._add_remote(stream_id, remote, remote.info)
@@ -303,7 +307,7 @@ class CallWindow(QMainWindow):
         tile.setObjectName(f"tile_{stream_id}")
         tile.set_show_stats(self.stats_action.isChecked())
         self.tiles[stream_id] = tile
-        remote.add_video_sink(tile.set_frame)
+        tile.attach(remote)
         self.grid.add_tile(tile)
         if info is not None:
             self._remote_info(stream_id, info)
@@ -332,7 +336,7 @@ class CallWindow(QMainWindow):
             self.screen_tile = None
         if stream is not None:
             self.screen_tile = VideoTile(self.tr("Your screen"))
-            stream.add_video_sink(self.screen_tile.set_frame)
+            self.screen_tile.attach(stream)
             self.grid.add_tile(self.screen_tile)
 
     # ------------------------------------------------------------ quality, speaking, stats
@@ -424,8 +428,12 @@ class CallWindow(QMainWindow):
         self.leave_requested.emit()
 
     def finish(self) -> None:
-        """Close for real (after leaving): release every tile."""
+        """Close for real (after leaving): cut every connection to the controller and the
+        engine, release every tile (sinks removed, workers joined), and go."""
         self._closing = True
+        for connection in self._connections:
+            QObject.disconnect(connection)
+        self._connections = []
         for stream_id in list(self.tiles):
             self._remove_remote(stream_id)
         for tile in (self.local_tile, self.screen_tile):
@@ -433,3 +441,4 @@ class CallWindow(QMainWindow):
                 self.grid.remove_tile(tile)
         self.local_tile = self.screen_tile = None
         self.close()
+        self.deleteLater()

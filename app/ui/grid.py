@@ -47,6 +47,7 @@ class VideoGrid(QWidget):
     def remove_tile(self, tile: VideoTile) -> None:
         if tile in self.tiles:
             self.tiles.remove(tile)
+            tile.release()  # its sink removed and its worker joined: no frame reaches it again
             tile.hide()
             tile.setParent(None)
             tile.deleteLater()

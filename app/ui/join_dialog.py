@@ -337,7 +337,7 @@ class JoinDialog(QWidget):
                 status = error_text(exc.code)
         stream = self.preview_stream
         if stream is not None and stream.has_video:
-            stream.add_video_sink(self.preview.set_frame)
+            self.preview.attach(stream)
         elif not status:
             status = error_text(ErrorCode.NO_CAMERA)
         self.preview.set_status_text(status)
@@ -355,18 +355,17 @@ class JoinDialog(QWidget):
     async def release_preview(self) -> None:
         """Close the preview's devices (not when the stream was handed to the call)."""
         stream, self.preview_stream = self.preview_stream, None
-        self.preview.clear_picture()
+        self.preview.release()  # sink removed, worker joined (a new preview starts afresh)
+        self.preview.update()
         self.level.setValue(0)
         if stream is not None:
-            stream.remove_video_sink(self.preview.set_frame)
             await self.engine.destroy_stream(stream)
 
     def take_stream(self) -> LocalStream | None:
         """Hand the preview's stream to the call (its devices stay open)."""
         stream, self.preview_stream = self.preview_stream, None
-        if stream is not None:
-            stream.remove_video_sink(self.preview.set_frame)
-        self.preview.clear_picture()
+        self.preview.release()
+        self.preview.update()
         self.engine.set_sound_level_delegate(False)
         return stream
 

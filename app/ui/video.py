@@ -1,14 +1,22 @@
 """Video tiles: the newest decoded frame of a stream, painted aspect-fit, with its overlays.
 
 A tile never queues frames. ``set_frame`` keeps only the newest; one conversion per tile is in
-flight at a time, in a worker thread: PyAV scales and converts YUV to RGB in one swscale pass
-(releasing the GIL) straight to the size the tile shows, so painting is a plain blit on the
-GUI thread.
+flight at a time, in the tile's own worker thread: PyAV scales and converts YUV to RGB in one
+swscale pass (releasing the GIL) straight to the size the tile shows, so painting is a plain
+blit on the GUI thread.
+
+Each tile converts with its **own** ``VideoReformatter`` (its own swscale context), never with
+``frame.reformat()``: that method keeps a reformatter on the frame object (PyAV 14-18), so two
+tiles showing one decoded frame (a stream shown twice, or a tile of a left call still attached
+to the stream) would run one swscale context from two threads at once — a crash in libswscale,
+or a deadlock that froze every picture. A tile is attached to its source with ``attach`` and
+released (``release``) when it goes: the sink is removed and its worker joined.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import weakref
 from collections.abc import Callable
@@ -17,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import av
+import av.video.reformatter
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
@@ -26,7 +35,14 @@ from .resources import icon
 
 log = logging.getLogger("huddle.ui")
 
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="huddle-render")
+_REFORMAT_OPTIONS: dict[str, Any] = (
+    {"threads": 1} if int(av.__version__.split(".")[0]) >= 17 else {}
+)
+"""One swscale thread per conversion (PyAV 17+ defaults to one per CPU, per context): the
+tile's worker is the parallelism, and a tile's context starts no threads of its own."""
+
+_live_renderers: weakref.WeakSet[_Renderer] = weakref.WeakSet()
+_live_lock = threading.Lock()
 
 # Colours are made once here (a QColor needs no QGuiApplication), not on every painted frame.
 BACKGROUND = QColor("#2b2c30")
@@ -58,30 +74,83 @@ class _Picture:
     probe: Any
 
 
-def _convert(
-    frame: av.VideoFrame, width: int, height: int, probe: Callable[[Any], Any] | None
-) -> _Picture:
-    rgb = frame.reformat(width=width, height=height, format="rgb24")
-    plane = rgb.planes[0]  # rows are line_size apart (padded): wrap it as it is, no copy
-    pixels = np.frombuffer(plane, np.uint8)
-    image = QImage(pixels.data, width, height, plane.line_size, QImage.Format.Format_RGB888)
-    return _Picture(image, rgb, probe(frame) if probe else None)
+class _Renderer:
+    """A tile's conversions: its own swscale context and one worker thread, used by one
+    conversion at a time. ``close`` joins the worker."""
+
+    def __init__(self, name: str) -> None:
+        self._reformatter = av.video.reformatter.VideoReformatter()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="huddle-render")
+        self._busy = threading.Lock()  # belt and braces: the tile never submits two at once
+        self.name = name
+        self.closed = False
+        with _live_lock:
+            _live_renderers.add(self)
+
+    def submit(
+        self,
+        frame: av.VideoFrame,
+        width: int,
+        height: int,
+        probe: Callable[[Any], Any] | None,
+    ) -> Future[_Picture]:
+        return self._pool.submit(self._convert, frame, width, height, probe)
+
+    def _convert(
+        self,
+        frame: av.VideoFrame,
+        width: int,
+        height: int,
+        probe: Callable[[Any], Any] | None,
+    ) -> _Picture:
+        with self._busy:
+            rgb = self._reformatter.reformat(
+                frame, width=width, height=height, format="rgb24", **_REFORMAT_OPTIONS
+            )
+        plane = rgb.planes[0]  # rows are line_size apart (padded): wrap it as it is, no copy
+        pixels = np.frombuffer(plane, np.uint8)
+        image = QImage(pixels.data, width, height, plane.line_size, QImage.Format.Format_RGB888)
+        return _Picture(image, rgb, probe(frame) if probe else None)
+
+    def close(self) -> None:
+        """Drop what is queued and join the worker (a conversion under way finishes first)."""
+        if not self.closed:
+            self.closed = True
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            with _live_lock:
+                _live_renderers.discard(self)
+
+
+def live_render_workers() -> int:
+    """How many tiles still have a worker (each at most one thread): for tests and quitting."""
+    with _live_lock:
+        return len(_live_renderers)
+
+
+def close_all_renderers() -> None:
+    """Join every tile's worker (the app calls this as it quits)."""
+    with _live_lock:
+        renderers = list(_live_renderers)
+    for renderer in renderers:
+        renderer.close()
 
 
 class _Delivery(QObject):
     """Carries finished conversions from the worker threads to the GUI thread."""
 
-    done = Signal(object, object)  # weakref to the tile, Future
+    done = Signal(object, object, object)  # weakref to the tile, Future, its _Renderer
 
     def __init__(self) -> None:
         super().__init__()
         self.done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @staticmethod
-    def _deliver(ref: weakref.ref[VideoTile], future: Future[_Picture]) -> None:
+    def _deliver(
+        ref: weakref.ref[VideoTile], future: Future[_Picture], renderer: _Renderer
+    ) -> None:
         tile = ref()
         if tile is not None:
-            tile._converted(future)
+            tile._converted(future, renderer)
 
 
 _delivery: _Delivery | None = None
@@ -145,6 +214,10 @@ class VideoTile(QWidget):
         """Called when a picture is painted, with the frame probe's result and the time."""
         self._pending: av.VideoFrame | None = None
         self._converting = False
+        self._renderer: _Renderer | None = None
+        self._source: Any = None
+        """What this tile is attached to (a stream with ``remove_video_sink``), or None."""
+        self.released = False
         self._picture: _Picture | None = None
         self._painted_picture: _Picture | None = None
         self._conversion_failed = False
@@ -193,7 +266,36 @@ class VideoTile(QWidget):
     def clear_picture(self) -> None:
         self._pending = None
         self._picture = None
+        self._painted_picture = None
         self.update()
+
+    # ------------------------------------------------------------ the source
+
+    def attach(self, source: Any) -> None:
+        """Show ``source``'s frames (a ``LocalStream`` or ``RemoteStream``), instead of any
+        source attached before."""
+        self.detach()
+        self.released = False
+        self._source = source
+        source.add_video_sink(self.set_frame)
+
+    def detach(self) -> None:
+        """Stop receiving frames from the attached source (the picture stays)."""
+        source, self._source = self._source, None
+        if source is not None:
+            source.remove_video_sink(self.set_frame)
+
+    def release(self) -> None:
+        """The tile goes: detach, drop the picture, join the worker. Safe to call twice; a
+        later ``attach`` or ``set_frame`` starts afresh."""
+        self.detach()
+        self.released = True
+        self._pending = None
+        renderer, self._renderer = self._renderer, None
+        if renderer is not None:
+            renderer.close()
+        self._converting = False
+        self._picture = self._painted_picture = None
 
     @property
     def has_picture(self) -> bool:
@@ -203,6 +305,8 @@ class VideoTile(QWidget):
 
     def set_frame(self, frame: av.VideoFrame) -> None:
         """Show this frame (the newest wins; never queued). Call on the GUI thread."""
+        if self.released:
+            return
         self.frames_received += 1
         self._pending = frame
         if not self._converting:
@@ -218,12 +322,17 @@ class VideoTile(QWidget):
         )
         if not width:
             return
+        if self._renderer is None:
+            self._renderer = _Renderer(self.title)
+        renderer = self._renderer
         self._converting = True
-        future = _POOL.submit(_convert, frame, width, height, self.frame_probe)
+        future = renderer.submit(frame, width, height, self.frame_probe)
         delivery, ref = _get_delivery(), weakref.ref(self)
-        future.add_done_callback(lambda f: delivery.done.emit(ref, f))
+        future.add_done_callback(lambda f: delivery.done.emit(ref, f, renderer))
 
-    def _converted(self, future: Future[_Picture]) -> None:
+    def _converted(self, future: Future[_Picture], renderer: _Renderer) -> None:
+        if renderer is not self._renderer or future.cancelled():
+            return  # converted for a renderer released since: not this tile's picture any more
         self._converting = False
         try:
             self._picture = future.result()

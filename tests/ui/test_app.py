@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
+from shiboken6 import isValid
 
 from app.engine import DeviceStatus
 from app.media.pattern import read_stamp_luma
@@ -173,13 +174,15 @@ async def test_leave_releases_everything_and_returns_to_the_join_dialog(make_hud
             lambda: "grace-cam" in window.tiles and window.tiles["grace-cam"].frames_painted > 0
         )
         assert any(t.name.endswith("-decoder") for t in threading.enumerate())
+        tiles = list(window.grid.tiles)
         window.leave_action.trigger()
         await until(lambda: huddle.join_dialog.isVisible() and huddle.call_window is None)
         engine = huddle.engine
         assert (
             engine.room_state == "DISCONNECTED" and engine.publishing == {} and engine.playing == {}
         )
-        assert not window.isVisible() and window.grid.tiles == []
+        assert all(tile.released for tile in tiles)  # sinks removed, workers joined
+        await until(lambda: not isValid(window))  # the window is deleted, not just hidden
         await until(lambda: not any(t.name.endswith("-decoder") for t in threading.enumerate()))
         await grace.destroy_engine()
 
