@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 import qasync
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -27,7 +27,7 @@ from app.engine import Engine, EngineConfig
 from app.server.embedded import LOCAL_APP_ID, LOCAL_PORT, config_dir, local_url
 from app.tasks import TaskSet
 
-from . import i18n
+from . import crash, i18n
 from .bridge import EngineBridge
 from .call import CallController, JoinError, JoinRequest
 from .call_window import CallWindow
@@ -68,6 +68,7 @@ class HuddleApp(QObject):
         self.join_dialog.settings_requested.connect(lambda: self._spawn(self.open_settings()))
         self.call_window: CallWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.crash_dialog: crash.CrashReportDialog | None = None
         self._quit = asyncio.Event()
         self._tasks = TaskSet()
 
@@ -76,11 +77,23 @@ class HuddleApp(QObject):
 
     async def run(self) -> None:
         self.show_join()
+        self.offer_crash_report()
         await self._quit.wait()
         await self.shutdown()
 
     def quit(self) -> None:
         self._quit.set()
+
+    def offer_crash_report(self) -> crash.CrashReportDialog | None:
+        """Huddle crashed last time (a native crash, or a report written then): offer it."""
+        report = crash.unseen_report(self.settings, log_dir())
+        if report is None:
+            return None
+        crash.mark_seen(self.settings, report)
+        dialog = self.crash_dialog = crash.CrashReportDialog(report, self.join_dialog)
+        dialog.setWindowFlag(Qt.WindowType.Window)
+        dialog.show()
+        return dialog
 
     def show_join(self) -> None:
         self.join_dialog.set_busy(False)
@@ -229,6 +242,7 @@ def install_crash_handler(loop: asyncio.AbstractEventLoop) -> None:
             path = write_crash_report(kind, exc)
             log.error("%s: %s (details in %s)", kind, exc, path)
             tell_user_about_crash(path)
+            crash.mark_seen(open_settings(), path)  # told now: not offered again next start
         except Exception:
             traceback.print_exception(exc)
 
@@ -291,6 +305,7 @@ def run(
         )
         return 1
     log_path = setup_logging()
+    crash.arm(log_dir())  # native crashes (segfaults, aborts) leave their stacks for next time
     settings = open_settings()
     if language:
         settings.setValue("ui/language", language)
@@ -311,4 +326,5 @@ def run(
 
     with contextlib.suppress(KeyboardInterrupt), loop:
         loop.run_until_complete(main())
+    crash.disarm()  # a clean exit: nothing to report
     return 0
