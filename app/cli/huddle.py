@@ -20,6 +20,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--app-id", type=int, default=1, help="the remote server's app ID")
     parser.add_argument("--token", help="a login token for --server")
     parser.add_argument("--join", action="store_true", help="join at once with what is given")
+    parser.add_argument(
+        "--mic-off", action="store_true", help="with --join: join with the microphone muted"
+    )
+    parser.add_argument(
+        "--camera-off", action="store_true", help="with --join: join with the camera off"
+    )
     parser.add_argument("--language", choices=["en", "zh_CN"], help="use this language from now on")
     parser.add_argument(
         "--self-test",
@@ -64,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
             url=args.server or "",
             app_id=args.app_id,
             token=args.token or "",
+            # --join says how to join: unmuted unless told, never a remembered "muted".
+            mic_muted=args.mic_off,
+            camera_off=args.camera_off,
         )
     return run(sys.argv[:1], language=args.language, prefill=request, join_now=args.join)
 

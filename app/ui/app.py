@@ -319,7 +319,7 @@ def run(
 
     async def main() -> None:
         if prefill is not None:
-            huddle.join_dialog.apply(prefill)
+            huddle.join_dialog.apply(prefill, toggles=join_now)
             if join_now:
                 asyncio.get_running_loop().call_later(0.5, huddle.join_dialog.join_button.click)
         await huddle.run()

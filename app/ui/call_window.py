@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -34,6 +35,8 @@ log = logging.getLogger("huddle.ui")
 
 SPEAKING_LEVEL = 12.0
 """Sound level (0-100) above which a participant counts as speaking."""
+STALE_AFTER = 3.0
+"""Seconds without a frame after which a remote picture counts as frozen."""
 
 
 def _set_tip(action: QAction, tip: str) -> None:
@@ -86,7 +89,8 @@ class CallWindow(QMainWindow):
         self.controller = controller
         self.setObjectName("callWindow")
         self.setWindowIcon(icon("huddle"))
-        self.resize(1280, 800)
+        self.setMinimumSize(480, 360)
+        self.fit_to_screen()
         self.tiles: dict[str, VideoTile] = {}
         self.local_tile: VideoTile | None = None
         self.screen_tile: VideoTile | None = None
@@ -100,6 +104,8 @@ class CallWindow(QMainWindow):
         self.notice.setWordWrap(True)
         self.notice.hide()
         self._notice_timer = QTimer(self, singleShot=True, interval=6000, timeout=self.notice.hide)
+        self._stale_timer = QTimer(self, interval=1000, timeout=self._check_stale)
+        self._stale_timer.start()
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -139,6 +145,56 @@ class CallWindow(QMainWindow):
         self.chat.send_requested.connect(self._send)
 
     # ------------------------------------------------------------ building
+
+    def fit_to_screen(self) -> None:
+        """Open at 1280×800 where the screen has room, else at what it has (frame, title
+        and status bar included), centred on the available area."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1280, 800)
+            return
+        area = screen.availableGeometry()
+        # The window frame is not known before the window is shown: leave room for it.
+        width = max(self.minimumWidth(), min(1280, area.width() - 16))
+        height = max(self.minimumHeight(), min(800, area.height() - 48))
+        self.resize(width, height)
+        self.move(
+            area.left() + (area.width() - width - 16) // 2,
+            area.top() + (area.height() - height - 48) // 2 + 32,
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Labels under the icons when they fit; icons alone (names in the tooltips) when the
+        window is narrow, so no button, Leave least of all, is pushed out of sight."""
+        toolbar = self.toolbar
+        self._set_compact(False)
+        if toolbar.sizeHint().width() > self.width():
+            self._set_compact(True)
+
+    def _set_compact(self, compact: bool) -> None:
+        toolbar = self.toolbar
+        if toolbar.property("compact") == compact:
+            return
+        toolbar.setProperty("compact", compact)
+        toolbar.setToolButtonStyle(
+            Qt.ToolButtonStyle.ToolButtonIconOnly
+            if compact
+            else Qt.ToolButtonStyle.ToolButtonTextUnderIcon
+        )
+        for button in toolbar.findChildren(QToolButton):
+            button.style().unpolish(button)
+            button.style().polish(button)
+        toolbar.style().unpolish(toolbar)
+        toolbar.style().polish(toolbar)
+
+    def createPopupMenu(self):
+        """No right-click menu over the toolbar or the docks: it could hide the call bar,
+        Leave included, with no way back."""
+        return None
 
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -200,9 +256,12 @@ class CallWindow(QMainWindow):
         for action, tip in tips.items():
             _set_tip(action, tip)
 
-        toolbar = QToolBar(self.tr("Call controls"))
+        toolbar = self.toolbar = QToolBar(self.tr("Call controls"))
         toolbar.setObjectName("controls")
         toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        toolbar.toggleViewAction().setEnabled(False)  # the call bar cannot be hidden
         toolbar.setIconSize(QSize(24, 24))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         left, right = QWidget(), QWidget()
@@ -224,6 +283,7 @@ class CallWindow(QMainWindow):
         leave_button = toolbar.widgetForAction(self.leave_action)
         if isinstance(leave_button, QToolButton):
             leave_button.setObjectName("leaveButton")
+        self.leave_button = leave_button
         toolbar.addWidget(right)
         for action in (self.mic_action, self.camera_action):
             button = toolbar.widgetForAction(action)
@@ -352,7 +412,8 @@ class CallWindow(QMainWindow):
     def _play_quality(self, stream_id: str, quality: StreamQuality) -> None:
         tile = self.tiles.get(stream_id)
         if tile is not None:
-            tile.set_quality(None if quality.level == QualityLevel.UNKNOWN else int(quality.level))
+            known = quality.level != QualityLevel.UNKNOWN and self.controller.phase == "connected"
+            tile.set_quality(int(quality.level) if known else None)
             tile.set_stats_text(self._stats_text(quality))
 
     def _publish_quality(self, stream_id: str, quality: StreamQuality) -> None:
@@ -366,9 +427,20 @@ class CallWindow(QMainWindow):
             self.local_tile.set_stats_text(self._stats_text(quality))
 
     def _sound_levels(self, levels: list[SoundLevel]) -> None:
-        loudest = max(levels, key=lambda lv: lv.sound_level, default=None)
-        speaker = loudest.stream_id if loudest and loudest.sound_level >= SPEAKING_LEVEL else None
         own = self.controller.camera_stream_id
+
+        def muted(stream_id: str) -> bool:
+            if stream_id == own:
+                return self.controller.mic_muted
+            tile = self.tiles.get(stream_id)
+            return tile is None or tile.mic_muted
+
+        # A muted microphone is nobody speaking, however loud the room behind it.
+        heard = [lv for lv in levels if not muted(lv.stream_id)]
+        loudest = max(heard, key=lambda lv: lv.sound_level, default=None)
+        speaker = loudest.stream_id if loudest and loudest.sound_level >= SPEAKING_LEVEL else None
+        if self.controller.phase != "connected":
+            speaker = None
         for stream_id, tile in self.tiles.items():
             tile.set_speaking(stream_id == speaker)
         if self.local_tile is not None:
@@ -381,9 +453,40 @@ class CallWindow(QMainWindow):
 
     # ------------------------------------------------------------ state, notices
 
+    def _check_stale(self) -> None:
+        """A remote picture with no new frame for a while is frozen: show the initials and
+        say so rather than a still picture that looks live."""
+        now = time.monotonic()
+        for tile in self.tiles.values():
+            if tile.is_stale(now, STALE_AFTER):
+                tile.clear_picture()
+                tile.set_quality(None)
+                if not tile.status_text:
+                    tile.set_status_text(self.tr("Waiting for video…"))
+
     def _on_phase(self, phase: str, sentence: str) -> None:
         self.banner.show_phase(phase, sentence)
         connected = phase == "connected"
+        if phase in ("reconnecting", "kicked", "failed"):
+            # No frozen pictures and no green bars for a connection that is not there: the
+            # tiles say so until frames come again.
+            waiting = (
+                self.tr("Reconnecting…") if phase == "reconnecting" else self.tr("Not connected")
+            )
+            for tile in self.tiles.values():
+                if phase != "reconnecting":
+                    tile.detach()  # the call is over: no frame will come
+                tile.clear_picture()
+                tile.set_quality(None)
+                tile.set_speaking(False)
+                tile.set_status_text(waiting)
+            if self.local_tile is not None:
+                self.local_tile.set_quality(None)
+                self.local_tile.set_speaking(False)
+        elif connected:
+            for stream_id, remote in self.controller.remotes.items():
+                if remote.info is not None:
+                    self._remote_info(stream_id, remote.info)
         self.screen_action.setEnabled(connected)
         self._sync_local()  # mic and camera follow the phase too
         self.chat.entry.setEnabled(connected)

@@ -389,8 +389,12 @@ class JoinDialog(QWidget):
             mic_muted=self.mic_muted.isChecked(),
         )
 
-    def apply(self, request: JoinRequest) -> None:
-        """Fill the form from a request (the command line's --room, --name, --server)."""
+    def apply(self, request: JoinRequest, *, toggles: bool = False) -> None:
+        """Fill the form from a request (the command line's --room, --name, --server); with
+        ``toggles``, its camera-off and muted choices too, instead of the remembered ones."""
+        if toggles:
+            self.camera_off.setChecked(request.camera_off)
+            self.mic_muted.setChecked(request.mic_muted)
         self.room.setText(request.room_id)
         self.name.setText(request.user_name)
         (self.remote_mode if request.mode == "remote" else self.local_mode).setChecked(True)
@@ -421,12 +425,26 @@ class JoinDialog(QWidget):
         self.error.setText(sentence)
         self.error.show()
 
+    def remember_typed(self) -> None:
+        """Keep what was typed (room, name, server) for the next start."""
+        s = self.settings
+        s.setValue("join/room", self.room.text())
+        s.setValue("join/name", self.name.text().strip())
+        s.setValue("join/mode", "remote" if self.remote_mode.isChecked() else "local")
+        s.setValue("join/url", self.url.text().strip())
+        s.setValue("join/app_id", self.app_id.value())
+        s.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window quits Huddle; what was typed is there next time."""
+        self.remember_typed()
         self.closed.emit()
         super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:
+        # Esc is not "quit": it would throw away what was typed. It only leaves a field's
+        # popup (handled by the field); closing the window quits.
         if event.key() == Qt.Key.Key_Escape:
-            self.close()
-        else:
-            super().keyPressEvent(event)
+            event.accept()
+            return
+        super().keyPressEvent(event)

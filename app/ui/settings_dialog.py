@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +39,9 @@ from .i18n import LANGUAGES
 from .resources import icon
 
 
-class SettingsDialog(QWidget):
-    """Non-modal (the call goes on while it is open). ``applied`` carries the choices."""
+class SettingsDialog(QDialog):
+    """Non-modal (the call goes on while it is open); Esc closes it like Cancel. ``applied``
+    carries the choices."""
 
     applied = Signal(object, object, object)  # camera, microphone, speaker (None: none/default)
 
@@ -44,6 +49,8 @@ class SettingsDialog(QWidget):
         self, devices: DeviceLists, settings: QSettings, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.setModal(False)
+        self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Devices and settings"))
         self.setWindowIcon(icon("settings"))
         self.settings = settings
@@ -69,7 +76,8 @@ class SettingsDialog(QWidget):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self._apply)
-        buttons.rejected.connect(self.close)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
         self.check_button = QPushButton(self.tr("Check this computer"))
         self.check_button.setToolTip(
             self.tr("Test the camera, microphone, codecs and a call over this computer's network")
@@ -81,14 +89,35 @@ class SettingsDialog(QWidget):
         self.check_result = QLabel()
         self.check_result.setWordWrap(True)
         self.check_result.setObjectName("hint")
+        self.check_result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # However long the check's verdict, it scrolls: OK and Cancel stay on the screen.
+        self.check_scroll = QScrollArea()
+        self.check_scroll.setObjectName("checkResult")
+        self.check_scroll.setWidget(self.check_result)
+        self.check_scroll.setWidgetResizable(True)
+        self.check_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.check_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.check_scroll.setMaximumHeight(140)
         self._check_task: asyncio.Task[None] | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.check_button)
         layout.addWidget(self.check_progress)
-        layout.addWidget(self.check_result)
+        layout.addWidget(self.check_scroll)
         layout.addWidget(buttons)
         self.resize(480, 0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        screen = self.screen().availableGeometry()
+        self.setMaximumHeight(screen.height())
+        frame = self.frameGeometry()
+        if not screen.contains(frame):  # keep it, and its buttons, on the screen
+            self.move(
+                min(max(screen.left(), frame.left()), screen.right() - frame.width()),
+                min(max(screen.top(), frame.top()), screen.bottom() - frame.height()),
+            )
 
     def _combo(self, devices: list[DeviceInfo], kind: DeviceKind, none_text: str) -> QComboBox:
         combo = QComboBox()
@@ -158,4 +187,4 @@ class SettingsDialog(QWidget):
         self.settings.setValue("ui/language", self.language.currentData())
         self.settings.sync()
         self.applied.emit(*chosen.values())
-        self.close()
+        self.accept()

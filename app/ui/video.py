@@ -138,7 +138,7 @@ def close_all_renderers() -> None:
 class _Delivery(QObject):
     """Carries finished conversions from the worker threads to the GUI thread."""
 
-    done = Signal(object, object, object)  # weakref to the tile, Future, its _Renderer
+    done = Signal(object, object, object)  # weakref to the tile, Future, (renderer, generation)
 
     def __init__(self) -> None:
         super().__init__()
@@ -146,11 +146,11 @@ class _Delivery(QObject):
 
     @staticmethod
     def _deliver(
-        ref: weakref.ref[VideoTile], future: Future[_Picture], renderer: _Renderer
+        ref: weakref.ref[VideoTile], future: Future[_Picture], key: tuple[_Renderer, int]
     ) -> None:
         tile = ref()
         if tile is not None:
-            tile._converted(future, renderer)
+            tile._converted(future, key)
 
 
 _delivery: _Delivery | None = None
@@ -207,6 +207,8 @@ class VideoTile(QWidget):
         self.stats_text = ""
         self.show_stats = False
         self.frames_received = 0
+        self.last_frame_at = 0.0
+        """``time.monotonic()`` of the newest frame handed to the tile."""
         self.frames_painted = 0
         self.frame_probe: Callable[[av.VideoFrame], Any] | None = None
         """Called in the worker thread with each converted frame (benchmarks read stamps)."""
@@ -215,6 +217,8 @@ class VideoTile(QWidget):
         self._pending: av.VideoFrame | None = None
         self._converting = False
         self._renderer: _Renderer | None = None
+        self._generation = 0
+        """Bumped by clear_picture: a conversion started before it is not shown."""
         self._source: Any = None
         """What this tile is attached to (a stream with ``remove_video_sink``), or None."""
         self.released = False
@@ -264,9 +268,11 @@ class VideoTile(QWidget):
         self.update()
 
     def clear_picture(self) -> None:
+        """Show no picture (initials) until the next frame; a conversion under way is dropped."""
         self._pending = None
         self._picture = None
         self._painted_picture = None
+        self._generation += 1
         self.update()
 
     # ------------------------------------------------------------ the source
@@ -297,6 +303,10 @@ class VideoTile(QWidget):
         self._converting = False
         self._picture = self._painted_picture = None
 
+    def is_stale(self, now: float, after: float) -> bool:
+        """Shows a picture, but no frame came for ``after`` seconds: it is frozen."""
+        return self._picture is not None and now - self.last_frame_at > after
+
     @property
     def has_picture(self) -> bool:
         return self._picture is not None and not self.camera_off
@@ -308,6 +318,7 @@ class VideoTile(QWidget):
         if self.released:
             return
         self.frames_received += 1
+        self.last_frame_at = time.monotonic()
         self._pending = frame
         if not self._converting:
             self._convert_next()
@@ -328,14 +339,18 @@ class VideoTile(QWidget):
         self._converting = True
         future = renderer.submit(frame, width, height, self.frame_probe)
         delivery, ref = _get_delivery(), weakref.ref(self)
-        future.add_done_callback(lambda f: delivery.done.emit(ref, f, renderer))
+        key = (renderer, self._generation)
+        future.add_done_callback(lambda f: delivery.done.emit(ref, f, key))
 
-    def _converted(self, future: Future[_Picture], renderer: _Renderer) -> None:
+    def _converted(self, future: Future[_Picture], key: tuple[_Renderer, int]) -> None:
+        renderer, generation = key
         if renderer is not self._renderer or future.cancelled():
             return  # converted for a renderer released since: not this tile's picture any more
         self._converting = False
         try:
-            self._picture = future.result()
+            picture = future.result()
+            if generation == self._generation:
+                self._picture = picture
         except Exception:
             if not self._conversion_failed:  # once per tile, not once per frame
                 log.exception("converting a frame for %r failed", self.title)

@@ -26,145 +26,160 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="113" />
-      <location filename="../../app/ui/call_window.py" line="171" />
+      <location filename="../../app/ui/call_window.py" line="119" />
+      <location filename="../../app/ui/call_window.py" line="231" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="115" />
-      <location filename="../../app/ui/call_window.py" line="175" />
+      <location filename="../../app/ui/call_window.py" line="121" />
+      <location filename="../../app/ui/call_window.py" line="235" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="161" />
+      <location filename="../../app/ui/call_window.py" line="221" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="164" />
+      <location filename="../../app/ui/call_window.py" line="224" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="167" />
+      <location filename="../../app/ui/call_window.py" line="227" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="238" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="181" />
+      <location filename="../../app/ui/call_window.py" line="241" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="184" />
+      <location filename="../../app/ui/call_window.py" line="244" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="247" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="248" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="190" />
+      <location filename="../../app/ui/call_window.py" line="250" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="192" />
+      <location filename="../../app/ui/call_window.py" line="252" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="193" />
+      <location filename="../../app/ui/call_window.py" line="253" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="194" />
+      <location filename="../../app/ui/call_window.py" line="254" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="199" />
+      <location filename="../../app/ui/call_window.py" line="259" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="237" />
+      <location filename="../../app/ui/call_window.py" line="301" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="239" />
+      <location filename="../../app/ui/call_window.py" line="303" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="267" />
+      <location filename="../../app/ui/call_window.py" line="331" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="269" />
+      <location filename="../../app/ui/call_window.py" line="333" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="278" />
+      <location filename="../../app/ui/call_window.py" line="342" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="280" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="352" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="290" />
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="354" />
+      <location filename="../../app/ui/call_window.py" line="389" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="365" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="323" />
+      <location filename="../../app/ui/call_window.py" line="387" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="398" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="409" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="414" />
+      <location filename="../../app/ui/call_window.py" line="465" />
+      <source>Waiting for video…</source>
+      <translation>Waiting for video…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="474" />
+      <source>Reconnecting…</source>
+      <translation>Reconnecting…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="474" />
+      <source>Not connected</source>
+      <translation>Not connected</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>You</source>
       <translation>You</translation>
     </message>
@@ -200,14 +215,37 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="207" />
+      <location filename="../../app/ui/app.py" line="222" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="208" />
+      <location filename="../../app/ui/app.py" line="223" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CrashReportDialog</name>
+    <message>
+      <location filename="../../app/ui/crash.py" line="146" />
+      <source>Huddle closed unexpectedly</source>
+      <translation>Huddle closed unexpectedly</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="151" />
+      <source>Huddle closed unexpectedly the last time it ran. A report was saved in %1. Sending it to whoever looks after your Huddle helps them fix it.</source>
+      <translation>Huddle closed unexpectedly the last time it ran. A report was saved in %1. Sending it to whoever looks after your Huddle helps them fix it.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="165" />
+      <source>Show the report</source>
+      <translation>Show the report</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="167" />
+      <source>Open its folder</source>
+      <translation>Open its folder</translation>
     </message>
   </context>
   <context>
@@ -296,7 +334,7 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <location filename="../../app/ui/join_dialog.py" line="420" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
@@ -366,7 +404,7 @@
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <location filename="../../app/ui/join_dialog.py" line="420" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>
@@ -390,122 +428,122 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="47" />
+      <location filename="../../app/ui/settings_dialog.py" line="54" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="50" />
+      <location filename="../../app/ui/settings_dialog.py" line="57" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="58" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="52" />
+      <location filename="../../app/ui/settings_dialog.py" line="59" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="61" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="66" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="70" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="64" />
+      <location filename="../../app/ui/settings_dialog.py" line="71" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="72" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="73" />
       <source>Language</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="81" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="83" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="111" />
+      <location filename="../../app/ui/settings_dialog.py" line="140" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="112" />
+      <location filename="../../app/ui/settings_dialog.py" line="141" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="113" />
+      <location filename="../../app/ui/settings_dialog.py" line="142" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="114" />
+      <location filename="../../app/ui/settings_dialog.py" line="143" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="115" />
+      <location filename="../../app/ui/settings_dialog.py" line="144" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="145" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="146" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="136" />
+      <location filename="../../app/ui/settings_dialog.py" line="165" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="170" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="171" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="175" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="148" />
+      <location filename="../../app/ui/settings_dialog.py" line="177" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
     </message>
@@ -513,7 +551,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="60" />
+      <location filename="../../app/ui/call_window.py" line="63" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

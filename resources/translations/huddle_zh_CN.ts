@@ -26,145 +26,160 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="113" />
-      <location filename="../../app/ui/call_window.py" line="171" />
+      <location filename="../../app/ui/call_window.py" line="119" />
+      <location filename="../../app/ui/call_window.py" line="231" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="115" />
-      <location filename="../../app/ui/call_window.py" line="175" />
+      <location filename="../../app/ui/call_window.py" line="121" />
+      <location filename="../../app/ui/call_window.py" line="235" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="161" />
+      <location filename="../../app/ui/call_window.py" line="221" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="164" />
+      <location filename="../../app/ui/call_window.py" line="224" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="167" />
+      <location filename="../../app/ui/call_window.py" line="227" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="238" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="181" />
+      <location filename="../../app/ui/call_window.py" line="241" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="184" />
+      <location filename="../../app/ui/call_window.py" line="244" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="247" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="248" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="190" />
+      <location filename="../../app/ui/call_window.py" line="250" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="192" />
+      <location filename="../../app/ui/call_window.py" line="252" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="193" />
+      <location filename="../../app/ui/call_window.py" line="253" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="194" />
+      <location filename="../../app/ui/call_window.py" line="254" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="199" />
+      <location filename="../../app/ui/call_window.py" line="259" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="237" />
+      <location filename="../../app/ui/call_window.py" line="301" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="239" />
+      <location filename="../../app/ui/call_window.py" line="303" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="267" />
+      <location filename="../../app/ui/call_window.py" line="331" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="269" />
+      <location filename="../../app/ui/call_window.py" line="333" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="278" />
+      <location filename="../../app/ui/call_window.py" line="342" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="280" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="352" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="290" />
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="354" />
+      <location filename="../../app/ui/call_window.py" line="389" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="365" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="323" />
+      <location filename="../../app/ui/call_window.py" line="387" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="398" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="409" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="414" />
+      <location filename="../../app/ui/call_window.py" line="465" />
+      <source>Waiting for video…</source>
+      <translation>正在等待视频…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="474" />
+      <source>Reconnecting…</source>
+      <translation>正在重新连接…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="474" />
+      <source>Not connected</source>
+      <translation>未连接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>You</source>
       <translation>你</translation>
     </message>
@@ -200,14 +215,37 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="207" />
+      <location filename="../../app/ui/app.py" line="222" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="208" />
+      <location filename="../../app/ui/app.py" line="223" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CrashReportDialog</name>
+    <message>
+      <location filename="../../app/ui/crash.py" line="146" />
+      <source>Huddle closed unexpectedly</source>
+      <translation>Huddle 意外关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="151" />
+      <source>Huddle closed unexpectedly the last time it ran. A report was saved in %1. Sending it to whoever looks after your Huddle helps them fix it.</source>
+      <translation>Huddle 上次运行时意外关闭。报告已保存在 %1。把它发给负责维护 Huddle 的人，可以帮助他们修复问题。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="165" />
+      <source>Show the report</source>
+      <translation>查看报告</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="167" />
+      <source>Open its folder</source>
+      <translation>打开所在文件夹</translation>
     </message>
   </context>
   <context>
@@ -296,7 +334,7 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <location filename="../../app/ui/join_dialog.py" line="420" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
@@ -366,7 +404,7 @@
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <location filename="../../app/ui/join_dialog.py" line="420" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>
@@ -389,122 +427,122 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="47" />
+      <location filename="../../app/ui/settings_dialog.py" line="54" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="50" />
+      <location filename="../../app/ui/settings_dialog.py" line="57" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="58" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="52" />
+      <location filename="../../app/ui/settings_dialog.py" line="59" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="61" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="66" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="70" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="64" />
+      <location filename="../../app/ui/settings_dialog.py" line="71" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="72" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="73" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="81" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="83" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="111" />
+      <location filename="../../app/ui/settings_dialog.py" line="140" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="112" />
+      <location filename="../../app/ui/settings_dialog.py" line="141" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="113" />
+      <location filename="../../app/ui/settings_dialog.py" line="142" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="114" />
+      <location filename="../../app/ui/settings_dialog.py" line="143" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="115" />
+      <location filename="../../app/ui/settings_dialog.py" line="144" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="145" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="146" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="136" />
+      <location filename="../../app/ui/settings_dialog.py" line="165" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="170" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="171" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="175" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="148" />
+      <location filename="../../app/ui/settings_dialog.py" line="177" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
     </message>
@@ -512,7 +550,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="60" />
+      <location filename="../../app/ui/call_window.py" line="63" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
