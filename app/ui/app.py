@@ -124,7 +124,9 @@ class HuddleApp(QObject):
         return True
 
     async def leave(self, *, quit_after: bool = False) -> None:
-        """Leave the call; back to the join dialog (with its devices), or quit."""
+        """Leave the call (asking nothing); back to the join dialog, which offers to rejoin,
+        or quit."""
+        request = self.controller.request
         await self.controller.leave()
         window, self.call_window = self.call_window, None
         if window is not None:
@@ -134,6 +136,8 @@ class HuddleApp(QObject):
         if quit_after:
             self.quit()
         else:
+            if request is not None:
+                self.join_dialog.show_rejoin(request.room_id)
             self.show_join()
 
     async def open_settings(self) -> SettingsDialog:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -95,6 +96,8 @@ class CallWindow(QMainWindow):
         self.local_tile: VideoTile | None = None
         self.screen_tile: VideoTile | None = None
         self._closing = False
+        """Leaving because the window is closing: quit after."""
+        self.quit_box: QMessageBox | None = None
 
         self.banner = StateBanner()
         self.banner.back_requested.connect(self.leave_requested)
@@ -522,11 +525,44 @@ class CallWindow(QMainWindow):
         self.grid.barrage.fly(chat.message, author)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing mid-call leaves the call cleanly first."""
+        """Closing mid-call asks once (leave and quit, or stay); then leaves cleanly first."""
         if self._closing:
             super().closeEvent(event)
             return
         event.ignore()
+        if self.phase_is_over():
+            self._confirmed_quit()
+            return
+        if self.quit_box is not None:
+            self.quit_box.raise_()
+            return
+        box = self.quit_box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Leave the call?"),
+            self.tr("Closing this window leaves the call and quits Huddle."),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("quitBox")
+        leave = box.addButton(self.tr("Leave and quit"), QMessageBox.ButtonRole.AcceptRole)
+        leave.setObjectName("leaveAndQuit")
+        stay = box.addButton(self.tr("Stay in the call"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+
+        def answered() -> None:
+            self.quit_box = None
+            if box.clickedButton() is leave:
+                self._confirmed_quit()
+            box.deleteLater()
+
+        box.finished.connect(answered)
+        box.open()  # not exec(): the call goes on while it asks
+
+    def phase_is_over(self) -> bool:
+        return self.controller.phase in ("kicked", "failed", "left", "idle")
+
+    def _confirmed_quit(self) -> None:
         self._closing = True
         self.leave_requested.emit()
 

@@ -126,6 +126,19 @@ class JoinDialog(QWidget):
         self.level_label = QLabel(self.tr("Microphone level"))
         self.level_label.setObjectName("hint")
 
+        self.rejoin_bar = QFrame()
+        self.rejoin_bar.setObjectName("rejoinBar")
+        self.rejoin_text = QLabel()
+        self.rejoin_text.setWordWrap(True)
+        self.rejoin_button = QPushButton(self.tr("Rejoin"))
+        self.rejoin_button.setObjectName("rejoin")
+        self.rejoin_button.clicked.connect(self._join)
+        rejoin_row = QHBoxLayout(self.rejoin_bar)
+        rejoin_row.setContentsMargins(12, 6, 6, 6)
+        rejoin_row.addWidget(self.rejoin_text, 1)
+        rejoin_row.addWidget(self.rejoin_button)
+        self.rejoin_bar.hide()
+
         self.error = QLabel()
         self.error.setObjectName("joinError")
         self.error.setWordWrap(True)
@@ -157,6 +170,7 @@ class JoinDialog(QWidget):
 
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.rejoin_bar)
         left.addLayout(heading)
         left.addLayout(form)
         left.addStretch(1)
@@ -406,9 +420,15 @@ class JoinDialog(QWidget):
             )
             self.credential.setText(request.token or request.secret)
 
+    def show_rejoin(self, room_id: str) -> None:
+        """After leaving: one click joins the same room again, as before."""
+        self.rejoin_text.setText(self.tr("You left %1.").replace("%1", room_id))
+        self.rejoin_bar.show()
+
     def _join(self) -> None:
         if not self._validate() or self._busy:
             return
+        self.rejoin_bar.hide()
         request = self.request()
         self._remember(request)
         self.set_busy(True)

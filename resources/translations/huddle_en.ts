@@ -26,162 +26,182 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="119" />
-      <location filename="../../app/ui/call_window.py" line="231" />
+      <location filename="../../app/ui/call_window.py" line="122" />
+      <location filename="../../app/ui/call_window.py" line="234" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="121" />
-      <location filename="../../app/ui/call_window.py" line="235" />
+      <location filename="../../app/ui/call_window.py" line="124" />
+      <location filename="../../app/ui/call_window.py" line="238" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="221" />
+      <location filename="../../app/ui/call_window.py" line="224" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="224" />
+      <location filename="../../app/ui/call_window.py" line="227" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="227" />
+      <location filename="../../app/ui/call_window.py" line="230" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="238" />
+      <location filename="../../app/ui/call_window.py" line="241" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="241" />
+      <location filename="../../app/ui/call_window.py" line="244" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="244" />
+      <location filename="../../app/ui/call_window.py" line="247" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="247" />
+      <location filename="../../app/ui/call_window.py" line="250" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="248" />
+      <location filename="../../app/ui/call_window.py" line="251" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="250" />
+      <location filename="../../app/ui/call_window.py" line="253" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="252" />
+      <location filename="../../app/ui/call_window.py" line="255" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="253" />
+      <location filename="../../app/ui/call_window.py" line="256" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="254" />
+      <location filename="../../app/ui/call_window.py" line="257" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="259" />
+      <location filename="../../app/ui/call_window.py" line="262" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="304" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="303" />
+      <location filename="../../app/ui/call_window.py" line="306" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="331" />
+      <location filename="../../app/ui/call_window.py" line="334" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="333" />
+      <location filename="../../app/ui/call_window.py" line="336" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="342" />
+      <location filename="../../app/ui/call_window.py" line="345" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="344" />
+      <location filename="../../app/ui/call_window.py" line="347" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="352" />
+      <location filename="../../app/ui/call_window.py" line="355" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="354" />
-      <location filename="../../app/ui/call_window.py" line="389" />
+      <location filename="../../app/ui/call_window.py" line="357" />
+      <location filename="../../app/ui/call_window.py" line="392" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="368" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="387" />
+      <location filename="../../app/ui/call_window.py" line="390" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="398" />
+      <location filename="../../app/ui/call_window.py" line="401" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="409" />
+      <location filename="../../app/ui/call_window.py" line="412" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="465" />
+      <location filename="../../app/ui/call_window.py" line="468" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="474" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="474" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="524" />
       <source>You</source>
       <translation>You</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="541" />
+      <source>Leave the call?</source>
+      <translation>Leave the call?</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="542" />
+      <source>Closing this window leaves the call and quits Huddle.</source>
+      <translation>Closing this window leaves the call and quits Huddle.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="547" />
+      <source>Leave and quit</source>
+      <translation>Leave and quit</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="549" />
+      <source>Stay in the call</source>
+      <translation>Stay in the call</translation>
     </message>
   </context>
   <context>
@@ -215,12 +235,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="222" />
+      <location filename="../../app/ui/app.py" line="226" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="223" />
+      <location filename="../../app/ui/app.py" line="227" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
     </message>
@@ -322,89 +342,99 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="197" />
+      <location filename="../../app/ui/join_dialog.py" line="211" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="347" />
+      <location filename="../../app/ui/join_dialog.py" line="361" />
       <source>Microphone level</source>
       <translation>Microphone level</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="420" />
+      <source>Rejoin</source>
+      <translation>Rejoin</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="146" />
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="143" />
+      <location filename="../../app/ui/join_dialog.py" line="156" />
       <source>Room ID</source>
       <translation>Room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="157" />
       <source>Your name</source>
       <translation>Your name</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="150" />
+      <location filename="../../app/ui/join_dialog.py" line="163" />
       <source>Server</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="152" />
+      <location filename="../../app/ui/join_dialog.py" line="165" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="167" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="164" />
+      <location filename="../../app/ui/join_dialog.py" line="178" />
       <source>Settings</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="166" />
+      <location filename="../../app/ui/join_dialog.py" line="180" />
       <source>Language, and a check that this computer can call</source>
       <translation>Language, and a check that this computer can call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="264" />
+      <location filename="../../app/ui/join_dialog.py" line="278" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>The server URL starts with ws:// or wss://.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="266" />
+      <location filename="../../app/ui/join_dialog.py" line="280" />
       <source>Give a token or the app secret for this server.</source>
       <translation>Give a token or the app secret for this server.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="297" />
+      <location filename="../../app/ui/join_dialog.py" line="311" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="299" />
+      <location filename="../../app/ui/join_dialog.py" line="313" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="301" />
+      <location filename="../../app/ui/join_dialog.py" line="315" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="420" />
+      <location filename="../../app/ui/join_dialog.py" line="425" />
+      <source>You left %1.</source>
+      <translation>You left %1.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>
@@ -551,7 +581,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="63" />
+      <location filename="../../app/ui/call_window.py" line="64" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

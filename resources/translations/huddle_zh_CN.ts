@@ -26,162 +26,182 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="119" />
-      <location filename="../../app/ui/call_window.py" line="231" />
+      <location filename="../../app/ui/call_window.py" line="122" />
+      <location filename="../../app/ui/call_window.py" line="234" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="121" />
-      <location filename="../../app/ui/call_window.py" line="235" />
+      <location filename="../../app/ui/call_window.py" line="124" />
+      <location filename="../../app/ui/call_window.py" line="238" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="221" />
+      <location filename="../../app/ui/call_window.py" line="224" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="224" />
+      <location filename="../../app/ui/call_window.py" line="227" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="227" />
+      <location filename="../../app/ui/call_window.py" line="230" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="238" />
+      <location filename="../../app/ui/call_window.py" line="241" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="241" />
+      <location filename="../../app/ui/call_window.py" line="244" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="244" />
+      <location filename="../../app/ui/call_window.py" line="247" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="247" />
+      <location filename="../../app/ui/call_window.py" line="250" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="248" />
+      <location filename="../../app/ui/call_window.py" line="251" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="250" />
+      <location filename="../../app/ui/call_window.py" line="253" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="252" />
+      <location filename="../../app/ui/call_window.py" line="255" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="253" />
+      <location filename="../../app/ui/call_window.py" line="256" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="254" />
+      <location filename="../../app/ui/call_window.py" line="257" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="259" />
+      <location filename="../../app/ui/call_window.py" line="262" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="304" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="303" />
+      <location filename="../../app/ui/call_window.py" line="306" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="331" />
+      <location filename="../../app/ui/call_window.py" line="334" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="333" />
+      <location filename="../../app/ui/call_window.py" line="336" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="342" />
+      <location filename="../../app/ui/call_window.py" line="345" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="344" />
+      <location filename="../../app/ui/call_window.py" line="347" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="352" />
+      <location filename="../../app/ui/call_window.py" line="355" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="354" />
-      <location filename="../../app/ui/call_window.py" line="389" />
+      <location filename="../../app/ui/call_window.py" line="357" />
+      <location filename="../../app/ui/call_window.py" line="392" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="368" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="387" />
+      <location filename="../../app/ui/call_window.py" line="390" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="398" />
+      <location filename="../../app/ui/call_window.py" line="401" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="409" />
+      <location filename="../../app/ui/call_window.py" line="412" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="465" />
+      <location filename="../../app/ui/call_window.py" line="468" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="474" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="474" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="524" />
       <source>You</source>
       <translation>你</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="541" />
+      <source>Leave the call?</source>
+      <translation>离开通话？</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="542" />
+      <source>Closing this window leaves the call and quits Huddle.</source>
+      <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="547" />
+      <source>Leave and quit</source>
+      <translation>离开并退出</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="549" />
+      <source>Stay in the call</source>
+      <translation>留在通话中</translation>
     </message>
   </context>
   <context>
@@ -215,12 +235,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="222" />
+      <location filename="../../app/ui/app.py" line="226" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="223" />
+      <location filename="../../app/ui/app.py" line="227" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
     </message>
@@ -322,89 +342,99 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="197" />
+      <location filename="../../app/ui/join_dialog.py" line="211" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="347" />
+      <location filename="../../app/ui/join_dialog.py" line="361" />
       <source>Microphone level</source>
       <translation>麦克风音量</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="420" />
+      <source>Rejoin</source>
+      <translation>重新加入</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="146" />
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="143" />
+      <location filename="../../app/ui/join_dialog.py" line="156" />
       <source>Room ID</source>
       <translation>房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="157" />
       <source>Your name</source>
       <translation>你的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="150" />
+      <location filename="../../app/ui/join_dialog.py" line="163" />
       <source>Server</source>
       <translation>服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="152" />
+      <location filename="../../app/ui/join_dialog.py" line="165" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="167" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="164" />
+      <location filename="../../app/ui/join_dialog.py" line="178" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="166" />
+      <location filename="../../app/ui/join_dialog.py" line="180" />
       <source>Language, and a check that this computer can call</source>
       <translation>语言设置，以及检查本机能否通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="264" />
+      <location filename="../../app/ui/join_dialog.py" line="278" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>服务器地址以 ws:// 或 wss:// 开头。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="266" />
+      <location filename="../../app/ui/join_dialog.py" line="280" />
       <source>Give a token or the app secret for this server.</source>
       <translation>请填写此服务器的令牌或应用密钥。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="297" />
+      <location filename="../../app/ui/join_dialog.py" line="311" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="299" />
+      <location filename="../../app/ui/join_dialog.py" line="313" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="301" />
+      <location filename="../../app/ui/join_dialog.py" line="315" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="420" />
+      <location filename="../../app/ui/join_dialog.py" line="425" />
+      <source>You left %1.</source>
+      <translation>你已离开 %1。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>
@@ -550,7 +580,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="63" />
+      <location filename="../../app/ui/call_window.py" line="64" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
