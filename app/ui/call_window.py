@@ -5,14 +5,22 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtCore import QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -246,6 +254,7 @@ class CallWindow(QMainWindow):
         self.leave_action = self._action(
             "leave", self.tr("Leave"), "Ctrl+Shift+H", self.leave_requested
         )
+        self._build_view_menu()
         tips = {
             self.chat_action: self.tr("Show or hide the chat"),
             self.people_action: self.tr("Show or hide who is in the call"),
@@ -277,10 +286,15 @@ class CallWindow(QMainWindow):
         for action in (
             self.chat_action,
             self.people_action,
+            self.view_action,
             self.stats_action,
             self.settings_action,
         ):
             toolbar.addAction(action)
+        for action in (self.view_action,):
+            button = toolbar.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         toolbar.addSeparator()
         toolbar.addAction(self.leave_action)
         leave_button = toolbar.widgetForAction(self.leave_action)
@@ -293,6 +307,69 @@ class CallWindow(QMainWindow):
             if button is not None:
                 button.setObjectName("deviceButton")  # red while off
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
+
+    def _build_view_menu(self) -> None:
+        """Grid or speaker view, and the self-view shown or hidden."""
+        menu = self.view_menu = QMenu(self)
+        group = QActionGroup(self)
+        self.grid_view_action = menu.addAction(self.tr("Grid: everyone alike"))
+        self.speaker_view_action = menu.addAction(self.tr("Speaker: who talks, large"))
+        for action, mode in (
+            (self.grid_view_action, "grid"),
+            (self.speaker_view_action, "speaker"),
+        ):
+            action.setCheckable(True)
+            group.addAction(action)
+            action.triggered.connect(lambda _on=False, m=mode: self.set_view(m))
+        self.grid_view_action.setChecked(True)
+        menu.addSeparator()
+        self.hide_self_action = menu.addAction(self.tr("Hide self view"))
+        self.hide_self_action.setCheckable(True)
+        self.hide_self_action.toggled.connect(self._hide_self)
+        self.unpin_action = menu.addAction(self.tr("Unpin"))
+        self.unpin_action.triggered.connect(lambda: self.pin(None))
+        self.unpin_action.setEnabled(False)
+        self.view_action = QAction(icon("layout"), self.tr("View"), self)
+        self.view_action.setObjectName("action_view")
+        self.view_action.setMenu(menu)
+        self.view_action.setToolTip(
+            self.tr("Grid or speaker view, hide your own video; double-click a video to pin it")
+        )
+
+    def set_view(self, mode: str) -> None:
+        self.grid.set_mode(mode)
+        (self.speaker_view_action if mode == "speaker" else self.grid_view_action).setChecked(True)
+
+    def pin(self, tile: VideoTile | None) -> None:
+        """Show ``tile`` large whatever the view (None: unpin)."""
+        for other in self.grid.tiles:
+            other.set_pinned(other is tile)
+        self.grid.set_pinned(tile)
+        self.unpin_action.setEnabled(tile is not None)
+
+    def _toggle_pin(self, tile: VideoTile) -> None:
+        self.pin(None if self.grid.pinned is tile else tile)
+
+    def _hide_self(self, hidden: bool) -> None:
+        if self.local_tile is not None:
+            self.grid.set_hidden(self.local_tile, hidden)
+
+    def _wire_tile(self, tile: VideoTile) -> None:
+        tile.double_clicked.connect(lambda: self._toggle_pin(tile))
+        tile.menu_requested.connect(lambda pos: self._tile_menu(tile, pos))
+
+    def _tile_menu(self, tile: VideoTile, pos: QPoint) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName("tileMenu")
+        pinned = self.grid.pinned is tile
+        pin = menu.addAction(self.tr("Unpin") if pinned else self.tr("Pin for me"))
+        pin.triggered.connect(lambda: self._toggle_pin(tile))
+        if tile is self.local_tile:
+            hide = menu.addAction(self.tr("Hide self view"))
+            hide.triggered.connect(lambda: self.hide_self_action.setChecked(True))
+        menu.popup(pos)
+        self.tile_menu = menu
+        return menu
 
     # ------------------------------------------------------------ the call starts
 
@@ -311,6 +388,7 @@ class CallWindow(QMainWindow):
         self.participants.set_users(c.users)
         self.local_tile = VideoTile(user.user_name, mirrored=True)
         self.local_tile.setObjectName("localTile")
+        self._wire_tile(self.local_tile)
         stream = c.stream
         if stream is not None and stream.has_video:
             self.local_tile.attach(stream)
@@ -369,6 +447,7 @@ class CallWindow(QMainWindow):
         tile = VideoTile(name)
         tile.setObjectName(f"tile_{stream_id}")
         tile.set_show_stats(self.stats_action.isChecked())
+        self._wire_tile(tile)
         self.tiles[stream_id] = tile
         tile.attach(remote)
         self.grid.add_tile(tile)
@@ -444,6 +523,8 @@ class CallWindow(QMainWindow):
         speaker = loudest.stream_id if loudest and loudest.sound_level >= SPEAKING_LEVEL else None
         if self.controller.phase != "connected":
             speaker = None
+        if speaker is not None:  # speaker view follows whoever talks (and stays on them)
+            self.grid.set_focus(self.local_tile if speaker == own else self.tiles.get(speaker))
         for stream_id, tile in self.tiles.items():
             tile.set_speaking(stream_id == speaker)
         if self.local_tile is not None:

@@ -27,7 +27,18 @@ from typing import Any
 import av
 import av.video.reformatter
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -44,6 +55,9 @@ tile's worker is the parallelism, and a tile's context starts no threads of its 
 _live_renderers: weakref.WeakSet[_Renderer] = weakref.WeakSet()
 _live_lock = threading.Lock()
 
+REACTION_MS = 4000
+"""How long a reaction shows on a tile."""
+
 # Colours are made once here (a QColor needs no QGuiApplication), not on every painted frame.
 BACKGROUND = QColor("#2b2c30")
 SPEAKING = QColor("#34c759")
@@ -59,6 +73,7 @@ TEXT = QColor("white")
 STATUS_TEXT = QColor("#bdc1c6")
 STATS_TEXT = QColor("#e8eaed")
 PILL = QColor(0, 0, 0, 150)
+HAND = QColor(232, 113, 10, 220)
 STATS_BOX = QColor(0, 0, 0, 170)
 BAR_OFF = QColor(255, 255, 255, 60)
 _PALETTE = [
@@ -187,14 +202,18 @@ def colour_for(name: str) -> QColor:
 
 
 class VideoTile(QWidget):
-    """One participant: video (or initials), name, mic and network marks, speaking highlight."""
+    """One participant: video (or initials), name, mic and network marks, speaking highlight,
+    a raised hand, the latest reaction, a pin."""
+
+    double_clicked = Signal()
+    menu_requested = Signal(QPoint)  # global position
 
     def __init__(
         self, title: str, *, mirrored: bool = False, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 120)
+        self.setMinimumSize(80, 60)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.title = title
         self.mirrored = mirrored
@@ -206,6 +225,11 @@ class VideoTile(QWidget):
         self.speaking = False
         self.stats_text = ""
         self.show_stats = False
+        self.hand_raised = False
+        self.pinned = False
+        self.reaction = ""
+        self._reaction_timer = QTimer(self, singleShot=True, interval=REACTION_MS)
+        self._reaction_timer.timeout.connect(lambda: self.set_reaction(""))
         self.frames_received = 0
         self.last_frame_at = 0.0
         """``time.monotonic()`` of the newest frame handed to the tile."""
@@ -257,6 +281,29 @@ class VideoTile(QWidget):
         if speaking != self.speaking:
             self.speaking = speaking
             self.update()
+
+    def set_hand_raised(self, raised: bool) -> None:
+        self.hand_raised = raised
+        self.update()
+
+    def set_pinned(self, pinned: bool) -> None:
+        self.pinned = pinned
+        self.update()
+
+    def set_reaction(self, emoji: str) -> None:
+        """Show ``emoji`` large over the tile for a few seconds ("" clears it)."""
+        self.reaction = emoji
+        if emoji:
+            self._reaction_timer.start()
+        self.update()
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        self.double_clicked.emit()
+        event.accept()
+
+    def contextMenuEvent(self, event) -> None:
+        self.menu_requested.emit(event.globalPos())
+        event.accept()
 
     def set_stats_text(self, text: str) -> None:
         self.stats_text = text
@@ -477,6 +524,26 @@ class VideoTile(QWidget):
                 painter.drawRect(
                     QRectF(pill.left() + 6 + i * 6, pill.bottom() - 5 - height, 4, height)
                 )
+
+        badges = ("✋" if self.hand_raised else "") + ("📌" if self.pinned else "")
+        if badges:
+            painter.setFont(name_font)
+            metrics = painter.fontMetrics()
+            badge_w = metrics.horizontalAdvance(badges) + 16
+            pill = QRectF(bounds.width() - badge_w - 8, 8, badge_w, 28)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(HAND if self.hand_raised else PILL)
+            painter.drawRoundedRect(pill, 8, 8)
+            painter.setPen(TEXT)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, badges)
+
+        if self.reaction:
+            font = QFont(name_font)
+            font.setPixelSize(int(max(28, min(bounds.height() * 0.28, 72))))
+            painter.setFont(font)
+            area = QRectF(0, bounds.height() * 0.35, bounds.width(), bounds.height() * 0.4)
+            painter.setPen(TEXT)
+            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.reaction)
 
         if self.show_stats and self.stats_text:
             painter.setFont(stats_font)

@@ -26,180 +26,217 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="122" />
-      <location filename="../../app/ui/call_window.py" line="234" />
+      <location filename="../../app/ui/call_window.py" line="130" />
+      <location filename="../../app/ui/call_window.py" line="242" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="124" />
-      <location filename="../../app/ui/call_window.py" line="238" />
+      <location filename="../../app/ui/call_window.py" line="132" />
+      <location filename="../../app/ui/call_window.py" line="246" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="224" />
+      <location filename="../../app/ui/call_window.py" line="232" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="227" />
+      <location filename="../../app/ui/call_window.py" line="235" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="230" />
+      <location filename="../../app/ui/call_window.py" line="238" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="241" />
+      <location filename="../../app/ui/call_window.py" line="249" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="244" />
+      <location filename="../../app/ui/call_window.py" line="252" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="247" />
+      <location filename="../../app/ui/call_window.py" line="255" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="250" />
+      <location filename="../../app/ui/call_window.py" line="259" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="251" />
+      <location filename="../../app/ui/call_window.py" line="260" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="253" />
+      <location filename="../../app/ui/call_window.py" line="262" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="255" />
+      <location filename="../../app/ui/call_window.py" line="264" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="256" />
+      <location filename="../../app/ui/call_window.py" line="265" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="257" />
+      <location filename="../../app/ui/call_window.py" line="266" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="262" />
+      <location filename="../../app/ui/call_window.py" line="271" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="304" />
+      <location filename="../../app/ui/call_window.py" line="315" />
+      <source>Grid: everyone alike</source>
+      <translation>Grid: everyone alike</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="316" />
+      <source>Speaker: who talks, large</source>
+      <translation>Speaker: who talks, large</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="368" />
+      <source>Hide self view</source>
+      <translation>Hide self view</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="365" />
+      <source>Unpin</source>
+      <translation>Unpin</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="332" />
+      <source>View</source>
+      <translation>View</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="336" />
+      <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
+      <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="365" />
+      <source>Pin for me</source>
+      <translation>Pin for me</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="306" />
+      <location filename="../../app/ui/call_window.py" line="383" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="412" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="414" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="423" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="347" />
+      <location filename="../../app/ui/call_window.py" line="425" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="355" />
+      <location filename="../../app/ui/call_window.py" line="433" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="357" />
-      <location filename="../../app/ui/call_window.py" line="392" />
+      <location filename="../../app/ui/call_window.py" line="435" />
+      <location filename="../../app/ui/call_window.py" line="471" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="368" />
+      <location filename="../../app/ui/call_window.py" line="446" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="390" />
+      <location filename="../../app/ui/call_window.py" line="469" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="401" />
+      <location filename="../../app/ui/call_window.py" line="480" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="412" />
+      <location filename="../../app/ui/call_window.py" line="491" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="468" />
+      <location filename="../../app/ui/call_window.py" line="549" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="558" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="558" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="524" />
+      <location filename="../../app/ui/call_window.py" line="605" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="541" />
+      <location filename="../../app/ui/call_window.py" line="622" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="542" />
+      <location filename="../../app/ui/call_window.py" line="623" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="547" />
+      <location filename="../../app/ui/call_window.py" line="628" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="549" />
+      <location filename="../../app/ui/call_window.py" line="630" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -581,7 +618,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="64" />
+      <location filename="../../app/ui/call_window.py" line="72" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

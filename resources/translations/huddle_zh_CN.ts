@@ -26,180 +26,217 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="122" />
-      <location filename="../../app/ui/call_window.py" line="234" />
+      <location filename="../../app/ui/call_window.py" line="130" />
+      <location filename="../../app/ui/call_window.py" line="242" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="124" />
-      <location filename="../../app/ui/call_window.py" line="238" />
+      <location filename="../../app/ui/call_window.py" line="132" />
+      <location filename="../../app/ui/call_window.py" line="246" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="224" />
+      <location filename="../../app/ui/call_window.py" line="232" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="227" />
+      <location filename="../../app/ui/call_window.py" line="235" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="230" />
+      <location filename="../../app/ui/call_window.py" line="238" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="241" />
+      <location filename="../../app/ui/call_window.py" line="249" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="244" />
+      <location filename="../../app/ui/call_window.py" line="252" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="247" />
+      <location filename="../../app/ui/call_window.py" line="255" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="250" />
+      <location filename="../../app/ui/call_window.py" line="259" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="251" />
+      <location filename="../../app/ui/call_window.py" line="260" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="253" />
+      <location filename="../../app/ui/call_window.py" line="262" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="255" />
+      <location filename="../../app/ui/call_window.py" line="264" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="256" />
+      <location filename="../../app/ui/call_window.py" line="265" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="257" />
+      <location filename="../../app/ui/call_window.py" line="266" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="262" />
+      <location filename="../../app/ui/call_window.py" line="271" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="304" />
+      <location filename="../../app/ui/call_window.py" line="315" />
+      <source>Grid: everyone alike</source>
+      <translation>宫格：每人一样大</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="316" />
+      <source>Speaker: who talks, large</source>
+      <translation>演讲者：发言人放大</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="368" />
+      <source>Hide self view</source>
+      <translation>隐藏自己的画面</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="365" />
+      <source>Unpin</source>
+      <translation>取消固定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="332" />
+      <source>View</source>
+      <translation>视图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="336" />
+      <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
+      <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="365" />
+      <source>Pin for me</source>
+      <translation>为我固定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="306" />
+      <location filename="../../app/ui/call_window.py" line="383" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="412" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="414" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="423" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="347" />
+      <location filename="../../app/ui/call_window.py" line="425" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="355" />
+      <location filename="../../app/ui/call_window.py" line="433" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="357" />
-      <location filename="../../app/ui/call_window.py" line="392" />
+      <location filename="../../app/ui/call_window.py" line="435" />
+      <location filename="../../app/ui/call_window.py" line="471" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="368" />
+      <location filename="../../app/ui/call_window.py" line="446" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="390" />
+      <location filename="../../app/ui/call_window.py" line="469" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="401" />
+      <location filename="../../app/ui/call_window.py" line="480" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="412" />
+      <location filename="../../app/ui/call_window.py" line="491" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="468" />
+      <location filename="../../app/ui/call_window.py" line="549" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="558" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="558" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="524" />
+      <location filename="../../app/ui/call_window.py" line="605" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="541" />
+      <location filename="../../app/ui/call_window.py" line="622" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="542" />
+      <location filename="../../app/ui/call_window.py" line="623" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="547" />
+      <location filename="../../app/ui/call_window.py" line="628" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="549" />
+      <location filename="../../app/ui/call_window.py" line="630" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -580,7 +617,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="64" />
+      <location filename="../../app/ui/call_window.py" line="72" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>

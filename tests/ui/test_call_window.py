@@ -183,3 +183,47 @@ async def test_join_on_the_command_line_never_reuses_a_remembered_mute(
         dialog.mic_muted.setChecked(True)
         dialog.apply(request)  # only filling in (no --join): the dialog shows the choice
         assert dialog.mic_muted.isChecked()
+
+
+def area(tile) -> int:
+    return tile.width() * tile.height()
+
+
+async def test_pin_speaker_view_and_hide_self_view(make_huddle, qtbot) -> None:
+    async with make_huddle() as huddle:
+        await join(huddle, qtbot)
+        window = huddle.call_window
+        await participant(huddle, "grace", "Grace Hopper")
+        await participant(huddle, "alan", "Alan Turing")
+        await until(lambda: {"grace-cam", "alan-cam"} <= set(window.tiles), timeout=15)
+        grace, alan, me = window.tiles["grace-cam"], window.tiles["alan-cam"], window.local_tile
+        await until(lambda: area(grace) == area(alan) == area(me))  # the grid: all alike
+
+        qtbot.mouseDClick(alan, Qt.MouseButton.LeftButton)  # pin
+        assert window.grid.pinned is alan and alan.pinned
+        assert area(alan) > 4 * area(grace) and area(grace) == area(me)
+        qtbot.mouseDClick(alan, Qt.MouseButton.LeftButton)  # and unpin
+        assert window.grid.pinned is None and area(alan) == area(grace)
+
+        menu = window._tile_menu(grace, grace.mapToGlobal(QPoint(10, 10)))  # right-click menu
+        [pin] = [a for a in menu.actions() if a.text() == "Pin for me"]
+        pin.trigger()
+        assert window.grid.pinned is grace and window.unpin_action.isEnabled()
+        window.unpin_action.trigger()
+        assert window.grid.pinned is None
+
+        window.speaker_view_action.trigger()  # speaker view: the one who talks, large
+        window._sound_levels([SoundLevel("grace-cam", 60, "pull")])
+        assert area(grace) > 4 * area(alan)
+        window._sound_levels([SoundLevel("alan-cam", 60, "pull")])
+        assert area(alan) > 4 * area(grace)
+        window._sound_levels([])  # silence: the last speaker stays large
+        assert area(alan) > 4 * area(grace)
+        window.grid_view_action.trigger()
+        assert area(alan) == area(grace)
+
+        before = area(grace)
+        window.hide_self_action.trigger()
+        assert not me.isVisible() and area(grace) > before  # the others get the room
+        window.hide_self_action.trigger()
+        assert me.isVisible()
