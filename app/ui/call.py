@@ -4,6 +4,7 @@ published and played, the toggles, messages. The call window shows what this say
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import secrets
@@ -78,6 +79,36 @@ def stream_id_for(user_id: str, kind: Literal["cam", "screen"]) -> str:
     return f"{re.sub(r'[^A-Za-z0-9_-]', '_', user_id)}-{kind}"
 
 
+REACTIONS = ("👍", "👏", "😂", "❤️", "🎉", "😮")
+"""The emoji reactions people can send (anything else received is ignored)."""
+
+COMMAND_TAG = "huddle"
+"""Huddle's own custom commands are JSON objects ``{"huddle": kind, ...}``: "hand" (``up``),
+"react" (``emoji``), "recording" (``on``). Other custom commands are left alone."""
+
+
+def encode_command(kind: str, **fields) -> str:
+    return json.dumps({COMMAND_TAG: kind, **fields}, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_command(text: str) -> dict | None:
+    """A Huddle command, checked, or None for anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    kind = data.get(COMMAND_TAG)
+    if kind == "hand" and isinstance(data.get("up"), bool):
+        return data
+    if kind == "react" and data.get("emoji") in REACTIONS:
+        return data
+    if kind == "recording" and isinstance(data.get("on"), bool):
+        return data
+    return None
+
+
 def is_screen_stream(stream_id: str) -> bool:
     """Is this a shared screen (named by ``stream_id_for(user_id, "screen")``)?"""
     return stream_id.endswith("-screen")
@@ -94,6 +125,9 @@ class CallController(QObject):
     chat_received = Signal(object, bool)  # ChatMessage, own
     barrage_received = Signal(object, bool)
     notice = Signal(str)  # a sentence worth showing (a device failed, sharing failed)
+    hands_changed = Signal(object)  # set of user IDs with a raised hand (mine included)
+    reaction = Signal(str, str)  # user_id ("" for me), emoji
+    recording_changed = Signal(str, bool)  # user_id of someone recording, on
 
     def __init__(
         self,
@@ -119,6 +153,12 @@ class CallController(QObject):
         self.camera_off = False
         self.remotes: dict[str, RemoteStream] = {}
         self.users: dict[str, str] = {}
+        self.hands: set[str] = set()
+        """User IDs with a raised hand, mine included."""
+        self.recording_users: set[str] = set()
+        """Others who said they are recording the call."""
+        self.recording = False
+        """This window records the call (and told the others)."""
         self._last_error = 0
         self._tasks = TaskSet()
         bridge.roomStateChanged.connect(self._on_room_state)
@@ -133,6 +173,7 @@ class CallController(QObject):
             lambda _r, chats: [self.barrage_received.emit(c, False) for c in chats]
         )
         bridge.deviceError.connect(lambda code, name: self.notice.emit(error_text(code)))
+        bridge.customCommand.connect(self._on_command)
 
     # ------------------------------------------------------------ phases
 
@@ -254,6 +295,10 @@ class CallController(QObject):
         for stream_id in list(self.remotes):
             self._forget(stream_id)
         self.users = {}
+        self.hands = set()
+        self.recording_users = set()
+        self.recording = False
+        self.hands_changed.emit(set())
         self._set_phase("left", "")
 
     async def shutdown(self) -> None:
@@ -269,12 +314,69 @@ class CallController(QObject):
         self._tasks.spawn(coro)
 
     def _on_users(self, room_id: str, kind: str, users: list[User]) -> None:
+        hands = set(self.hands)
         for user in users:
             if kind == "ADD":
                 self.users[user.user_id] = user.user_name or user.user_id
             else:
                 self.users.pop(user.user_id, None)
+                self.hands.discard(user.user_id)
+                if user.user_id in self.recording_users:
+                    self.recording_users.discard(user.user_id)
+                    self.recording_changed.emit(user.user_id, False)
         self.users_changed.emit(dict(self.users))
+        if hands != self.hands:
+            self.hands_changed.emit(set(self.hands))
+        if kind == "ADD" and self.user is not None:
+            # Newcomers learn what is up already: my raised hand, my recording.
+            newcomers = [u.user_id for u in users]
+            if self.user.user_id in self.hands:
+                self.spawn(self._command(encode_command("hand", up=True), newcomers))
+            if self.recording:
+                self.spawn(self._command(encode_command("recording", on=True), newcomers))
+
+    # ------------------------------------------------------------ hands, reactions, recording
+
+    def _on_command(self, room_id: str, sender: User, text: str) -> None:
+        command = decode_command(text)
+        if command is None or self.request is None:
+            return
+        kind, user_id = command[COMMAND_TAG], sender.user_id
+        if kind == "hand":
+            (self.hands.add if command["up"] else self.hands.discard)(user_id)
+            self.hands_changed.emit(set(self.hands))
+        elif kind == "react":
+            self.reaction.emit(user_id, command["emoji"])
+        elif kind == "recording":
+            (self.recording_users.add if command["on"] else self.recording_users.discard)(user_id)
+            self.recording_changed.emit(user_id, command["on"])
+
+    async def _command(self, text: str, to: list[str] | None = None) -> bool:
+        try:
+            await self.engine.send_custom_command(text, to)
+        except HuddleError as exc:
+            self.notice.emit(error_text(exc.code))
+            return False
+        return True
+
+    async def set_hand_raised(self, up: bool) -> None:
+        if self.user is None:
+            return
+        if await self._command(encode_command("hand", up=up)):
+            (self.hands.add if up else self.hands.discard)(self.user.user_id)
+            self.hands_changed.emit(set(self.hands))
+
+    async def react(self, emoji: str) -> None:
+        if self.user is None or emoji not in REACTIONS:
+            return
+        if await self._command(encode_command("react", emoji=emoji)):
+            self.reaction.emit("", emoji)
+
+    async def announce_recording(self, on: bool) -> None:
+        """Tell the others this window started (or stopped) recording the call."""
+        self.recording = on
+        if self.user is not None:
+            await self._command(encode_command("recording", on=on))
 
     def _on_streams(self, room_id: str, kind: str, streams: list[StreamInfo]) -> None:
         for info in streams:

@@ -10,8 +10,12 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QFont,
     QGuiApplication,
+    QIcon,
     QKeySequence,
+    QPainter,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -34,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.engine import QualityLevel, RemoteStream, SoundLevel, StreamInfo, StreamQuality
 
 from .bridge import EngineBridge
-from .call import CallController, is_screen_stream
+from .call import REACTIONS, CallController, is_screen_stream, stream_id_for
 from .grid import VideoGrid
 from .panels import ChatPanel, ParticipantsPanel
 from .resources import icon
@@ -46,6 +50,19 @@ SPEAKING_LEVEL = 12.0
 """Sound level (0-100) above which a participant counts as speaking."""
 STALE_AFTER = 3.0
 """Seconds without a frame after which a remote picture counts as frozen."""
+
+
+def _emoji_icon(emoji: str) -> QIcon:
+    """An emoji drawn as a toolbar icon."""
+    pixmap = QPixmap(48, 48)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    font = QFont()
+    font.setPixelSize(36)
+    painter.setFont(font)
+    painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, emoji)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _set_tip(action: QAction, tip: str) -> None:
@@ -101,6 +118,8 @@ class CallWindow(QMainWindow):
         self.setMinimumSize(480, 360)
         self.fit_to_screen()
         self.tiles: dict[str, VideoTile] = {}
+        self._owners: dict[str, str] = {}
+        """stream ID -> the user ID publishing it."""
         self.local_tile: VideoTile | None = None
         self.screen_tile: VideoTile | None = None
         self._closing = False
@@ -149,6 +168,8 @@ class CallWindow(QMainWindow):
             c.chat_received.connect(self._on_chat),
             c.barrage_received.connect(self._on_barrage),
             c.notice.connect(self.show_notice),
+            c.hands_changed.connect(self._show_hands),
+            c.reaction.connect(self._show_reaction),
             bridge.playQualityUpdate.connect(self._play_quality),
             bridge.publishQualityUpdate.connect(self._publish_quality),
             bridge.soundLevelUpdate.connect(self._sound_levels),
@@ -254,8 +275,13 @@ class CallWindow(QMainWindow):
         self.leave_action = self._action(
             "leave", self.tr("Leave"), "Ctrl+Shift+H", self.leave_requested
         )
+        self.hand_action = self._action(
+            "hand", self.tr("Raise hand"), "Ctrl+Shift+K", self._toggle_hand, checkable=True
+        )
+        self._build_reactions_menu()
         self._build_view_menu()
         tips = {
+            self.hand_action: self.tr("Raise or lower your hand"),
             self.chat_action: self.tr("Show or hide the chat"),
             self.people_action: self.tr("Show or hide who is in the call"),
             self.stats_action: self.tr(
@@ -283,6 +309,9 @@ class CallWindow(QMainWindow):
         for action in (self.mic_action, self.camera_action, self.screen_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
+        for action in (self.hand_action, self.react_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
         for action in (
             self.chat_action,
             self.people_action,
@@ -291,7 +320,7 @@ class CallWindow(QMainWindow):
             self.settings_action,
         ):
             toolbar.addAction(action)
-        for action in (self.view_action,):
+        for action in (self.view_action, self.react_action):
             button = toolbar.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -307,6 +336,20 @@ class CallWindow(QMainWindow):
             if button is not None:
                 button.setObjectName("deviceButton")  # red while off
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
+
+    def _build_reactions_menu(self) -> None:
+        menu = self.reactions_menu = QMenu(self)
+        menu.setObjectName("reactions")
+        for emoji in REACTIONS:
+            action = menu.addAction(emoji)
+            action.triggered.connect(
+                lambda _on=False, e=emoji: self.controller.spawn(self.controller.react(e))
+            )
+        self.react_action = QAction(self.tr("React"), self)
+        self.react_action.setObjectName("action_react")
+        self.react_action.setIcon(_emoji_icon("😊"))
+        self.react_action.setMenu(menu)
+        self.react_action.setToolTip(self.tr("Send a reaction everyone sees on your video"))
 
     def _build_view_menu(self) -> None:
         """Grid or speaker view, and the self-view shown or hidden."""
@@ -354,6 +397,32 @@ class CallWindow(QMainWindow):
         if self.local_tile is not None:
             self.grid.set_hidden(self.local_tile, hidden)
 
+    def _toggle_hand(self, up: bool) -> None:
+        self.controller.spawn(self.controller.set_hand_raised(up))
+
+    def tile_of_user(self, user_id: str) -> VideoTile | None:
+        """The tile of someone's camera (mine for my ID or "")."""
+        user = self.controller.user
+        if not user_id or (user is not None and user_id == user.user_id):
+            return self.local_tile
+        return self.tiles.get(stream_id_for(user_id, "cam"))
+
+    def _show_hands(self, hands: set[str]) -> None:
+        me = self.controller.user.user_id if self.controller.user else ""
+        for stream_id, tile in self.tiles.items():
+            owner = self._owners.get(stream_id)
+            tile.set_hand_raised(owner in hands and not is_screen_stream(stream_id))
+        if self.local_tile is not None:
+            self.local_tile.set_hand_raised(me in hands)
+        self.hand_action.setChecked(me in hands)
+        self.hand_action.setText(self.tr("Lower hand") if me in hands else self.tr("Raise hand"))
+        self.participants.set_hands(hands)
+
+    def _show_reaction(self, user_id: str, emoji: str) -> None:
+        tile = self.tile_of_user(user_id)
+        if tile is not None:
+            tile.set_reaction(emoji)
+
     def _wire_tile(self, tile: VideoTile) -> None:
         tile.double_clicked.connect(lambda: self._toggle_pin(tile))
         tile.menu_requested.connect(lambda pos: self._tile_menu(tile, pos))
@@ -384,7 +453,7 @@ class CallWindow(QMainWindow):
             .replace("%1", c.request.room_id)
             .replace("%2", user.user_name)
         )
-        self.participants.set_me(user.user_name)
+        self.participants.set_me(user.user_name, user.user_id)
         self.participants.set_users(c.users)
         self.local_tile = VideoTile(user.user_name, mirrored=True)
         self.local_tile.setObjectName("localTile")
@@ -425,6 +494,14 @@ class CallWindow(QMainWindow):
             else self.tr("Turn camera on"),
         )
         self.screen_action.setChecked(c.screen is not None)
+        self.hand_action.setEnabled(connected)
+        self.react_action.setEnabled(connected)
+        if c.user is not None:
+            self.participants.set_media(
+                c.user.user_id,
+                mic=has_audio and not c.mic_muted,
+                camera=has_video and not c.camera_off,
+            )
         tile = self.local_tile
         if tile is not None:
             tile.set_mic_muted(not has_audio or c.mic_muted)
@@ -449,12 +526,18 @@ class CallWindow(QMainWindow):
         tile.set_show_stats(self.stats_action.isChecked())
         self._wire_tile(tile)
         self.tiles[stream_id] = tile
+        if info is not None:
+            self._owners[stream_id] = info.user.user_id
+            tile.set_hand_raised(
+                info.user.user_id in self.controller.hands and not is_screen_stream(stream_id)
+            )
         tile.attach(remote)
         self.grid.add_tile(tile)
         if info is not None:
             self._remote_info(stream_id, info)
 
     def _remove_remote(self, stream_id: str) -> None:
+        self._owners.pop(stream_id, None)
         tile = self.tiles.pop(stream_id, None)
         if tile is not None:
             self.grid.remove_tile(tile)
@@ -465,6 +548,12 @@ class CallWindow(QMainWindow):
             return
         tile.set_mic_muted(info.audio_muted or not info.audio)
         tile.set_camera_off(info.video_muted or not info.video)
+        if not is_screen_stream(stream_id):
+            self.participants.set_media(
+                info.user.user_id,
+                mic=info.audio and not info.audio_muted,
+                camera=info.video and not info.video_muted,
+            )
         if not info.video:
             tile.set_status_text(self.tr("Audio only"))
         elif info.video_muted:

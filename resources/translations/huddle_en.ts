@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="151" />
+      <location filename="../../app/ui/call.py" line="192" />
       <source>Connecting to %1…</source>
       <translation>Connecting to %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="155" />
+      <location filename="../../app/ui/call.py" line="196" />
       <source>Connection lost. Reconnecting…</source>
       <translation>Connection lost. Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="160" />
+      <location filename="../../app/ui/call.py" line="201" />
       <source>Could not reconnect: %1</source>
       <translation>Could not reconnect: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="165" />
+      <location filename="../../app/ui/call.py" line="206" />
       <source>You were removed from the call: %1</source>
       <translation>You were removed from the call: %1</translation>
     </message>
@@ -26,217 +26,243 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="130" />
-      <location filename="../../app/ui/call_window.py" line="242" />
+      <location filename="../../app/ui/call_window.py" line="149" />
+      <location filename="../../app/ui/call_window.py" line="263" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="132" />
-      <location filename="../../app/ui/call_window.py" line="246" />
+      <location filename="../../app/ui/call_window.py" line="151" />
+      <location filename="../../app/ui/call_window.py" line="267" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="232" />
+      <location filename="../../app/ui/call_window.py" line="253" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="235" />
+      <location filename="../../app/ui/call_window.py" line="256" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="238" />
+      <location filename="../../app/ui/call_window.py" line="259" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="249" />
+      <location filename="../../app/ui/call_window.py" line="270" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="252" />
+      <location filename="../../app/ui/call_window.py" line="273" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="255" />
+      <location filename="../../app/ui/call_window.py" line="276" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="259" />
+      <location filename="../../app/ui/call_window.py" line="279" />
+      <location filename="../../app/ui/call_window.py" line="418" />
+      <source>Raise hand</source>
+      <translation>Raise hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="284" />
+      <source>Raise or lower your hand</source>
+      <translation>Raise or lower your hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="285" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="260" />
+      <location filename="../../app/ui/call_window.py" line="286" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="262" />
+      <location filename="../../app/ui/call_window.py" line="288" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="264" />
+      <location filename="../../app/ui/call_window.py" line="290" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="265" />
+      <location filename="../../app/ui/call_window.py" line="291" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="266" />
+      <location filename="../../app/ui/call_window.py" line="292" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="271" />
+      <location filename="../../app/ui/call_window.py" line="297" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="315" />
+      <location filename="../../app/ui/call_window.py" line="348" />
+      <source>React</source>
+      <translation>React</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="352" />
+      <source>Send a reaction everyone sees on your video</source>
+      <translation>Send a reaction everyone sees on your video</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="358" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="359" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="326" />
-      <location filename="../../app/ui/call_window.py" line="368" />
+      <location filename="../../app/ui/call_window.py" line="369" />
+      <location filename="../../app/ui/call_window.py" line="437" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="329" />
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="372" />
+      <location filename="../../app/ui/call_window.py" line="434" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="332" />
+      <location filename="../../app/ui/call_window.py" line="375" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="418" />
+      <source>Lower hand</source>
+      <translation>Lower hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="434" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="381" />
+      <location filename="../../app/ui/call_window.py" line="450" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="383" />
+      <location filename="../../app/ui/call_window.py" line="452" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="412" />
+      <location filename="../../app/ui/call_window.py" line="481" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="414" />
+      <location filename="../../app/ui/call_window.py" line="483" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="423" />
+      <location filename="../../app/ui/call_window.py" line="492" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="425" />
+      <location filename="../../app/ui/call_window.py" line="494" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="433" />
+      <location filename="../../app/ui/call_window.py" line="510" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="435" />
-      <location filename="../../app/ui/call_window.py" line="471" />
+      <location filename="../../app/ui/call_window.py" line="512" />
+      <location filename="../../app/ui/call_window.py" line="560" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="446" />
+      <location filename="../../app/ui/call_window.py" line="523" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="469" />
+      <location filename="../../app/ui/call_window.py" line="558" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="480" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="491" />
+      <location filename="../../app/ui/call_window.py" line="580" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="549" />
+      <location filename="../../app/ui/call_window.py" line="638" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="558" />
+      <location filename="../../app/ui/call_window.py" line="647" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="558" />
+      <location filename="../../app/ui/call_window.py" line="647" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="605" />
+      <location filename="../../app/ui/call_window.py" line="694" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="622" />
+      <location filename="../../app/ui/call_window.py" line="711" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="623" />
+      <location filename="../../app/ui/call_window.py" line="712" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="628" />
+      <location filename="../../app/ui/call_window.py" line="717" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="630" />
+      <location filename="../../app/ui/call_window.py" line="719" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -244,27 +270,27 @@
   <context>
     <name>ChatPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="42" />
+      <location filename="../../app/ui/panels.py" line="44" />
       <source>Message everyone</source>
       <translation>Message everyone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="45" />
+      <location filename="../../app/ui/panels.py" line="47" />
       <source>Barrage</source>
       <translation>Barrage</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="46" />
+      <location filename="../../app/ui/panels.py" line="48" />
       <source>Send the message flying across everyone's video</source>
       <translation>Send the message flying across everyone's video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="47" />
+      <location filename="../../app/ui/panels.py" line="49" />
       <source>Send</source>
       <translation>Send</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="81" />
+      <location filename="../../app/ui/panels.py" line="83" />
       <source>You</source>
       <translation>You</translation>
     </message>
@@ -477,14 +503,42 @@
     </message>
   </context>
   <context>
+    <name>ParticipantRow</name>
+    <message>
+      <location filename="../../app/ui/panels.py" line="125" />
+      <source>Recording the call</source>
+      <translation>Recording the call</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="127" />
+      <source>Microphone on</source>
+      <translation>Microphone on</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="127" />
+      <source>Muted</source>
+      <translation>Muted</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Camera on</source>
+      <translation>Camera on</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Camera off</source>
+      <translation>Camera off</translation>
+    </message>
+  </context>
+  <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="124" />
+      <location filename="../../app/ui/panels.py" line="191" />
       <source>%1 (you)</source>
       <translation>%1 (you)</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="205" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>In this call: %n</numerusform>
@@ -618,7 +672,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="72" />
+      <location filename="../../app/ui/call_window.py" line="89" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="151" />
+      <location filename="../../app/ui/call.py" line="192" />
       <source>Connecting to %1…</source>
       <translation>正在连接 %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="155" />
+      <location filename="../../app/ui/call.py" line="196" />
       <source>Connection lost. Reconnecting…</source>
       <translation>连接已断开，正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="160" />
+      <location filename="../../app/ui/call.py" line="201" />
       <source>Could not reconnect: %1</source>
       <translation>无法重新连接：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="165" />
+      <location filename="../../app/ui/call.py" line="206" />
       <source>You were removed from the call: %1</source>
       <translation>你已被移出通话：%1</translation>
     </message>
@@ -26,217 +26,243 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="130" />
-      <location filename="../../app/ui/call_window.py" line="242" />
+      <location filename="../../app/ui/call_window.py" line="149" />
+      <location filename="../../app/ui/call_window.py" line="263" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="132" />
-      <location filename="../../app/ui/call_window.py" line="246" />
+      <location filename="../../app/ui/call_window.py" line="151" />
+      <location filename="../../app/ui/call_window.py" line="267" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="232" />
+      <location filename="../../app/ui/call_window.py" line="253" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="235" />
+      <location filename="../../app/ui/call_window.py" line="256" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="238" />
+      <location filename="../../app/ui/call_window.py" line="259" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="249" />
+      <location filename="../../app/ui/call_window.py" line="270" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="252" />
+      <location filename="../../app/ui/call_window.py" line="273" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="255" />
+      <location filename="../../app/ui/call_window.py" line="276" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="259" />
+      <location filename="../../app/ui/call_window.py" line="279" />
+      <location filename="../../app/ui/call_window.py" line="418" />
+      <source>Raise hand</source>
+      <translation>举手</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="284" />
+      <source>Raise or lower your hand</source>
+      <translation>举手或放下手</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="285" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="260" />
+      <location filename="../../app/ui/call_window.py" line="286" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="262" />
+      <location filename="../../app/ui/call_window.py" line="288" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="264" />
+      <location filename="../../app/ui/call_window.py" line="290" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="265" />
+      <location filename="../../app/ui/call_window.py" line="291" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="266" />
+      <location filename="../../app/ui/call_window.py" line="292" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="271" />
+      <location filename="../../app/ui/call_window.py" line="297" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="315" />
+      <location filename="../../app/ui/call_window.py" line="348" />
+      <source>React</source>
+      <translation>表情回应</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="352" />
+      <source>Send a reaction everyone sees on your video</source>
+      <translation>发送一个所有人都能在你的画面上看到的表情</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="358" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="359" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="326" />
-      <location filename="../../app/ui/call_window.py" line="368" />
+      <location filename="../../app/ui/call_window.py" line="369" />
+      <location filename="../../app/ui/call_window.py" line="437" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="329" />
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="372" />
+      <location filename="../../app/ui/call_window.py" line="434" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="332" />
+      <location filename="../../app/ui/call_window.py" line="375" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="418" />
+      <source>Lower hand</source>
+      <translation>放下手</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="434" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="381" />
+      <location filename="../../app/ui/call_window.py" line="450" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="383" />
+      <location filename="../../app/ui/call_window.py" line="452" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="412" />
+      <location filename="../../app/ui/call_window.py" line="481" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="414" />
+      <location filename="../../app/ui/call_window.py" line="483" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="423" />
+      <location filename="../../app/ui/call_window.py" line="492" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="425" />
+      <location filename="../../app/ui/call_window.py" line="494" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="433" />
+      <location filename="../../app/ui/call_window.py" line="510" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="435" />
-      <location filename="../../app/ui/call_window.py" line="471" />
+      <location filename="../../app/ui/call_window.py" line="512" />
+      <location filename="../../app/ui/call_window.py" line="560" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="446" />
+      <location filename="../../app/ui/call_window.py" line="523" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="469" />
+      <location filename="../../app/ui/call_window.py" line="558" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="480" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="491" />
+      <location filename="../../app/ui/call_window.py" line="580" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="549" />
+      <location filename="../../app/ui/call_window.py" line="638" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="558" />
+      <location filename="../../app/ui/call_window.py" line="647" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="558" />
+      <location filename="../../app/ui/call_window.py" line="647" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="605" />
+      <location filename="../../app/ui/call_window.py" line="694" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="622" />
+      <location filename="../../app/ui/call_window.py" line="711" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="623" />
+      <location filename="../../app/ui/call_window.py" line="712" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="628" />
+      <location filename="../../app/ui/call_window.py" line="717" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="630" />
+      <location filename="../../app/ui/call_window.py" line="719" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -244,27 +270,27 @@
   <context>
     <name>ChatPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="42" />
+      <location filename="../../app/ui/panels.py" line="44" />
       <source>Message everyone</source>
       <translation>给所有人发消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="45" />
+      <location filename="../../app/ui/panels.py" line="47" />
       <source>Barrage</source>
       <translation>弹幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="46" />
+      <location filename="../../app/ui/panels.py" line="48" />
       <source>Send the message flying across everyone's video</source>
       <translation>让消息以弹幕形式飘过所有人的视频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="47" />
+      <location filename="../../app/ui/panels.py" line="49" />
       <source>Send</source>
       <translation>发送</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="81" />
+      <location filename="../../app/ui/panels.py" line="83" />
       <source>You</source>
       <translation>你</translation>
     </message>
@@ -477,14 +503,42 @@
     </message>
   </context>
   <context>
+    <name>ParticipantRow</name>
+    <message>
+      <location filename="../../app/ui/panels.py" line="125" />
+      <source>Recording the call</source>
+      <translation>正在录制通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="127" />
+      <source>Microphone on</source>
+      <translation>麦克风已开启</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="127" />
+      <source>Muted</source>
+      <translation>已静音</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Camera on</source>
+      <translation>摄像头已开启</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Camera off</source>
+      <translation>摄像头已关闭</translation>
+    </message>
+  </context>
+  <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="124" />
+      <location filename="../../app/ui/panels.py" line="191" />
       <source>%1 (you)</source>
       <translation>%1（你）</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="205" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>通话中：%n 人</numerusform>
@@ -617,7 +671,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="72" />
+      <location filename="../../app/ui/call_window.py" line="89" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>

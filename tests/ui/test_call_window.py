@@ -227,3 +227,60 @@ async def test_pin_speaker_view_and_hide_self_view(make_huddle, qtbot) -> None:
         assert not me.isVisible() and area(grace) > before  # the others get the room
         window.hide_self_action.trigger()
         assert me.isVisible()
+
+
+async def test_raise_hand_and_reactions_reach_everyone_and_show_in_the_list(
+    make_huddle, qtbot
+) -> None:
+    from app.ui.call import decode_command, encode_command
+
+    async with make_huddle() as huddle:
+        await join(huddle, qtbot)
+        window = huddle.call_window
+        me = huddle.controller.user.user_id
+        grace, log, stream = await join_guest(
+            huddle, "grace", "Grace Hopper", config=TEST_ENGINE, made=_participants
+        )
+        await until(lambda: "grace-cam" in window.tiles, timeout=15)
+        tile = window.tiles["grace-cam"]
+        people = window.participants
+
+        # Their hand and their reaction, over custom commands.
+        await grace.send_custom_command(encode_command("hand", up=True))
+        await until(lambda: tile.hand_raised)
+        assert people.names() == ["Ada Lovelace (you)", "Grace Hopper"]
+        assert people.row(1).hand.isVisibleTo(people.row(1))
+        await grace.send_custom_command(encode_command("react", emoji="🎉"))
+        await until(lambda: tile.reaction == "🎉")
+        await grace.send_custom_command('{"huddle": "react", "emoji": "<script>"}')  # ignored
+        await grace.send_custom_command("not huddle's")  # someone else's command: left alone
+
+        # Mine: the others receive them.
+        window.hand_action.trigger()
+        await until(lambda: window.local_tile.hand_raised and window.hand_action.isChecked())
+        await until(
+            lambda: any(
+                s[0] == "command" and decode_command(s[2]) == {"huddle": "hand", "up": True}
+                for s in log.sequence
+            )
+        )
+        assert window.hand_action.text() == "Lower hand"
+        window.reactions_menu.actions()[0].trigger()
+        await until(lambda: window.local_tile.reaction == "👍")
+        await until(lambda: any(s[0] == "command" and "👍" in s[2] for s in log.sequence))
+
+        # Mic and camera state in the list; a muted microphone shows as muted.
+        assert people.states["grace"].mic and people.states["grace"].camera
+        await grace.mute_publish_stream_audio(stream, True)
+        await until(lambda: not people.states["grace"].mic)
+        assert not people.states[me].camera  # no camera on this machine
+
+        # Someone joining later learns my hand is up.
+        _alan, alan_log, _ = await join_guest(
+            huddle, "alan", "Alan Turing", source=None, config=TEST_ENGINE, made=_participants
+        )
+        await until(lambda: any(s[0] == "command" and s[1] == me for s in alan_log.sequence))
+        window.hand_action.trigger()
+        await until(lambda: not window.local_tile.hand_raised)
+        await grace.send_custom_command(encode_command("hand", up=False))
+        await until(lambda: not tile.hand_raised)
