@@ -115,7 +115,7 @@ class HuddleApp(QObject):
             self.join_dialog.show_error(str(exc))
             await self.join_dialog.load_devices()
             return False
-        window = self.call_window = CallWindow(self.controller, self.bridge)
+        window = self.call_window = CallWindow(self.controller, self.bridge, self.settings)
         window.leave_requested.connect(lambda: self._spawn(self.leave(quit_after=window._closing)))
         window.settings_requested.connect(lambda: self._spawn(self.open_settings()))
         window.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import QObject, QPoint, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -40,6 +40,7 @@ from app.engine import QualityLevel, RemoteStream, SoundLevel, StreamInfo, Strea
 from .bridge import EngineBridge
 from .call import REACTIONS, CallController, is_screen_stream, stream_id_for
 from .grid import VideoGrid
+from .notify import Sounds, ToastArea
 from .panels import ChatPanel, ParticipantsPanel
 from .resources import icon
 from .video import VideoTile
@@ -48,6 +49,8 @@ log = logging.getLogger("huddle.ui")
 
 SPEAKING_LEVEL = 12.0
 """Sound level (0-100) above which a participant counts as speaking."""
+MUTED_HINT_EVERY = 15.0
+"""Seconds between two "you are muted" hints."""
 STALE_AFTER = 3.0
 """Seconds without a frame after which a remote picture counts as frozen."""
 
@@ -110,14 +113,26 @@ class CallWindow(QMainWindow):
     leave_requested = Signal()
     settings_requested = Signal()
 
-    def __init__(self, controller: CallController, bridge: EngineBridge) -> None:
+    def __init__(
+        self,
+        controller: CallController,
+        bridge: EngineBridge,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
         self.controller = controller
+        self.settings = settings if settings is not None else QSettings()
+        self.sounds = Sounds(controller.engine, self.settings)
+        self.unread = 0
+        self._known_users: dict[str, str] = {}
+        self._loud_while_muted = 0
+        self._muted_hint_at = -MUTED_HINT_EVERY
         self.setObjectName("callWindow")
         self.setWindowIcon(icon("huddle"))
         self.setMinimumSize(480, 360)
         self.fit_to_screen()
         self.tiles: dict[str, VideoTile] = {}
+        self._hands_seen: set[str] = set()
         self._owners: dict[str, str] = {}
         """stream ID -> the user ID publishing it."""
         self.local_tile: VideoTile | None = None
@@ -129,6 +144,17 @@ class CallWindow(QMainWindow):
         self.banner = StateBanner()
         self.banner.back_requested.connect(self.leave_requested)
         self.grid = VideoGrid()
+        self.toasts = ToastArea(self.grid)
+        self.grid.overlays.append(self.toasts)
+        self.muted_hint = QLabel(
+            self.tr("You are muted. Press %1 to speak.").replace("%1", "Ctrl+D")
+        )
+        self.muted_hint.setObjectName("mutedHint")
+        self.muted_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.muted_hint.hide()
+        self._muted_hint_timer = QTimer(
+            self, singleShot=True, interval=4000, timeout=self.muted_hint.hide
+        )
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -142,6 +168,7 @@ class CallWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.banner)
         column.addWidget(self.grid, 1)
+        column.addWidget(self.muted_hint)
         column.addWidget(self.notice)
         self.setCentralWidget(central)
 
@@ -163,6 +190,7 @@ class CallWindow(QMainWindow):
             c.remote_removed.connect(self._remove_remote),
             c.remote_info_changed.connect(self._remote_info),
             c.users_changed.connect(self.participants.set_users),
+            c.users_changed.connect(self._users_changed),
             c.local_changed.connect(self._sync_local),
             c.screen_stream_changed.connect(self._screen_stream),
             c.chat_received.connect(self._on_chat),
@@ -173,6 +201,7 @@ class CallWindow(QMainWindow):
             bridge.playQualityUpdate.connect(self._play_quality),
             bridge.publishQualityUpdate.connect(self._publish_quality),
             bridge.soundLevelUpdate.connect(self._sound_levels),
+            bridge.capturedSoundLevelUpdate.connect(self._captured_level),
         ]
         self.chat.send_requested.connect(self._send)
 
@@ -262,6 +291,7 @@ class CallWindow(QMainWindow):
         self.chat_action.setIcon(icon("chat"))
         self.chat_action.setText(self.tr("Chat"))
         self.chat_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.chat_dock.visibilityChanged.connect(self._chat_seen)
         self.people_action = self.people_dock.toggleViewAction()
         self.people_action.setIcon(icon("people"))
         self.people_action.setText(self.tr("Participants"))
@@ -409,6 +439,11 @@ class CallWindow(QMainWindow):
 
     def _show_hands(self, hands: set[str]) -> None:
         me = self.controller.user.user_id if self.controller.user else ""
+        for user_id in hands - self._hands_seen - {me}:
+            name = self.controller.users.get(user_id, user_id)
+            self.toasts.show_toast(self.tr("%1 raised their hand").replace("%1", name))
+            self.sounds.play("hand")
+        self._hands_seen = set(hands)
         for stream_id, tile in self.tiles.items():
             owner = self._owners.get(stream_id)
             tile.set_hand_raised(owner in hands and not is_screen_stream(stream_id))
@@ -455,6 +490,7 @@ class CallWindow(QMainWindow):
         )
         self.participants.set_me(user.user_name, user.user_id)
         self.participants.set_users(c.users)
+        self._known_users = dict(c.users)  # toasts are for who comes and goes from now on
         self.local_tile = VideoTile(user.user_name, mirrored=True)
         self.local_tile.setObjectName("localTile")
         self._wire_tile(self.local_tile)
@@ -689,6 +725,44 @@ class CallWindow(QMainWindow):
 
     def _on_chat(self, chat, own: bool) -> None:
         self.chat.add_message(chat, own=own)
+        if not own and not self.chat_dock.isVisible():
+            self.unread += 1
+            self._show_unread()
+            self.sounds.play("message")
+
+    def _chat_seen(self, visible: bool) -> None:
+        if visible and self.unread:
+            self.unread = 0
+            self._show_unread()
+
+    def _show_unread(self) -> None:
+        text = self.tr("Chat")
+        self.chat_action.setText(f"{text} ({self.unread})" if self.unread else text)
+
+    def _users_changed(self, users: dict[str, str]) -> None:
+        """Toasts (and a soft sound) for who joined and who left."""
+        for user_id, name in users.items():
+            if user_id not in self._known_users:
+                self.toasts.show_toast(self.tr("%1 joined").replace("%1", name))
+                self.sounds.play("join")
+        for user_id, name in self._known_users.items():
+            if user_id not in users:
+                self.toasts.show_toast(self.tr("%1 left").replace("%1", name))
+                self.sounds.play("leave")
+        self._known_users = dict(users)
+
+    def _captured_level(self, level: float) -> None:
+        """Speaking while muted: say so (at most every so often)."""
+        c = self.controller
+        if not (c.mic_muted and c.phase == "connected" and level >= SPEAKING_LEVEL):
+            self._loud_while_muted = 0
+            return
+        self._loud_while_muted += 1
+        now = time.monotonic()
+        if self._loud_while_muted >= 2 and now - self._muted_hint_at > MUTED_HINT_EVERY:
+            self._muted_hint_at = now
+            self.muted_hint.show()
+            self._muted_hint_timer.start()
 
     def _on_barrage(self, chat, own: bool) -> None:
         author = self.tr("You") if own else (chat.from_user.user_name or chat.from_user.user_id)
@@ -749,5 +823,6 @@ class CallWindow(QMainWindow):
             if tile is not None:
                 self.grid.remove_tile(tile)
         self.local_tile = self.screen_tile = None
+        self.sounds.close()
         self.close()
         self.deleteLater()

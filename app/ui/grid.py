@@ -50,6 +50,8 @@ class VideoGrid(QWidget):
         self.focus: VideoTile | None = None
         self.hidden: set[VideoTile] = set()
         self.barrage = BarrageLayer(self)
+        self.overlays: list[QWidget] = [self.barrage]
+        """Widgets over the whole video area (barrage, toasts), kept on top."""
 
     @property
     def large(self) -> VideoTile | None:
@@ -119,8 +121,9 @@ class VideoGrid(QWidget):
             self._layout_large(large, [t for t in tiles if t is not large])
         else:
             self._layout_grid(tiles, 0, 0, self.width(), self.height())
-        self.barrage.setGeometry(self.rect())
-        self.barrage.raise_()
+        for overlay in self.overlays:
+            overlay.setGeometry(self.rect())
+            overlay.raise_()
 
     def _layout_large(self, large: VideoTile, others: list[VideoTile]) -> None:
         """One tile large on top; the others small in a row beneath it."""

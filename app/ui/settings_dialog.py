@@ -7,11 +7,13 @@ import asyncio
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.engine import DeviceInfo, DeviceLists
+from app.media.errors import MediaError
 from app.selftest import (
     STEP_CLEANUP,
     STEP_DEVICES,
@@ -35,7 +38,8 @@ from app.selftest import (
 )
 
 from .devices import DeviceKind, device_choice, fill_device_combo, remember_device
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, error_text
+from .notify import SOUNDS_KEY, play_test_tone, sounds_enabled
 from .resources import icon
 
 
@@ -66,12 +70,32 @@ class SettingsDialog(QDialog):
         self.language_note = QLabel(self.tr("A new language applies the next time Huddle starts."))
         self.language_note.setObjectName("hint")
         self.language_note.setWordWrap(True)
+        # The speaker test: a short tone on the chosen speaker, before choosing it.
+        self.speaker_test = QPushButton(self.tr("Test"))
+        self.speaker_test.setToolTip(self.tr("Play a short tone on this speaker"))
+        self.speaker_test.clicked.connect(self._start_speaker_test)
+        self.speaker_test.setEnabled(device_choice(self.speaker) is not None)
+        self.speaker_result = QLabel()
+        self.speaker_result.setObjectName("hint")
+        self.speaker_result.setWordWrap(True)
+        self.speaker_result.hide()
+        self._speaker_task: asyncio.Task[None] | None = None
+        speaker_row = QHBoxLayout()
+        speaker_row.addWidget(self.speaker, 1)
+        speaker_row.addWidget(self.speaker_test)
+        # Notifications.
+        self.sounds = QCheckBox(
+            self.tr("Play soft sounds when people join, leave, write or raise a hand")
+        )
+        self.sounds.setChecked(sounds_enabled(settings))
         form = QFormLayout()
         form.addRow(self.tr("Camera"), self.camera)
         form.addRow(self.tr("Microphone"), self.microphone)
-        form.addRow(self.tr("Speaker"), self.speaker)
+        form.addRow(self.tr("Speaker"), speaker_row)
+        form.addRow("", self.speaker_result)
         form.addRow(self.tr("Language"), self.language)
         form.addRow("", self.language_note)
+        form.addRow(self.tr("Notifications"), self.sounds)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -123,6 +147,34 @@ class SettingsDialog(QDialog):
         combo = QComboBox()
         fill_device_combo(combo, devices, self.settings, kind, none_text)
         return combo
+
+    # ------------------------------------------------------------ the speaker test
+
+    def _start_speaker_test(self) -> None:
+        if self._speaker_task is None:
+            self._speaker_task = asyncio.ensure_future(self.test_speaker())
+
+    async def test_speaker(self) -> bool:
+        """Play the test tone on the chosen speaker; True if it played."""
+        device = device_choice(self.speaker)
+        name = self.speaker.currentText()
+        self.speaker_test.setEnabled(False)
+        self.speaker_result.show()
+        self.speaker_result.setText(self.tr("Playing a tone on %1…").replace("%1", name))
+        try:
+            played = await play_test_tone(device)
+        except MediaError as exc:
+            self.speaker_result.setText(error_text(exc.code))
+            return False
+        finally:
+            self._speaker_task = None
+            self.speaker_test.setEnabled(True)
+        self.speaker_result.setText(
+            self.tr("Did you hear three rising notes? If not, choose another speaker.")
+            if played
+            else self.tr("The speaker did not play.")
+        )
+        return played
 
     # ------------------------------------------------------------ the self-test
 
@@ -185,6 +237,7 @@ class SettingsDialog(QDialog):
         for kind, device_id in chosen.items():
             remember_device(self.settings, kind, device_id)
         self.settings.setValue("ui/language", self.language.currentData())
+        self.settings.setValue(SOUNDS_KEY, self.sounds.isChecked())
         self.settings.sync()
         self.applied.emit(*chosen.values())
         self.accept()

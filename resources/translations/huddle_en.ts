@@ -26,243 +26,264 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="149" />
-      <location filename="../../app/ui/call_window.py" line="263" />
+      <location filename="../../app/ui/call_window.py" line="150" />
+      <source>You are muted. Press %1 to speak.</source>
+      <translation>You are muted. Press %1 to speak.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="176" />
+      <location filename="../../app/ui/call_window.py" line="292" />
+      <location filename="../../app/ui/call_window.py" line="739" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="151" />
-      <location filename="../../app/ui/call_window.py" line="267" />
+      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="297" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="253" />
+      <location filename="../../app/ui/call_window.py" line="282" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="256" />
+      <location filename="../../app/ui/call_window.py" line="285" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="259" />
+      <location filename="../../app/ui/call_window.py" line="288" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="270" />
+      <location filename="../../app/ui/call_window.py" line="300" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="273" />
+      <location filename="../../app/ui/call_window.py" line="303" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="276" />
+      <location filename="../../app/ui/call_window.py" line="306" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="279" />
-      <location filename="../../app/ui/call_window.py" line="418" />
+      <location filename="../../app/ui/call_window.py" line="309" />
+      <location filename="../../app/ui/call_window.py" line="453" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="284" />
+      <location filename="../../app/ui/call_window.py" line="314" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="285" />
+      <location filename="../../app/ui/call_window.py" line="315" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="286" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="318" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="290" />
+      <location filename="../../app/ui/call_window.py" line="320" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="291" />
+      <location filename="../../app/ui/call_window.py" line="321" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="292" />
+      <location filename="../../app/ui/call_window.py" line="322" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="297" />
+      <location filename="../../app/ui/call_window.py" line="327" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="348" />
+      <location filename="../../app/ui/call_window.py" line="378" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="352" />
+      <location filename="../../app/ui/call_window.py" line="382" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="358" />
+      <location filename="../../app/ui/call_window.py" line="388" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="359" />
+      <location filename="../../app/ui/call_window.py" line="389" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="369" />
-      <location filename="../../app/ui/call_window.py" line="437" />
+      <location filename="../../app/ui/call_window.py" line="399" />
+      <location filename="../../app/ui/call_window.py" line="472" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="372" />
-      <location filename="../../app/ui/call_window.py" line="434" />
+      <location filename="../../app/ui/call_window.py" line="402" />
+      <location filename="../../app/ui/call_window.py" line="469" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="375" />
+      <location filename="../../app/ui/call_window.py" line="405" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="379" />
+      <location filename="../../app/ui/call_window.py" line="409" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="418" />
+      <location filename="../../app/ui/call_window.py" line="444" />
+      <source>%1 raised their hand</source>
+      <translation>%1 raised their hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="453" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="434" />
+      <location filename="../../app/ui/call_window.py" line="469" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="450" />
+      <location filename="../../app/ui/call_window.py" line="485" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="452" />
+      <location filename="../../app/ui/call_window.py" line="487" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="481" />
+      <location filename="../../app/ui/call_window.py" line="517" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="483" />
+      <location filename="../../app/ui/call_window.py" line="519" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="492" />
+      <location filename="../../app/ui/call_window.py" line="528" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="494" />
+      <location filename="../../app/ui/call_window.py" line="530" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="510" />
+      <location filename="../../app/ui/call_window.py" line="546" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="512" />
-      <location filename="../../app/ui/call_window.py" line="560" />
+      <location filename="../../app/ui/call_window.py" line="548" />
+      <location filename="../../app/ui/call_window.py" line="596" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="523" />
+      <location filename="../../app/ui/call_window.py" line="559" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="558" />
+      <location filename="../../app/ui/call_window.py" line="594" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="569" />
+      <location filename="../../app/ui/call_window.py" line="605" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="580" />
+      <location filename="../../app/ui/call_window.py" line="616" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="638" />
+      <location filename="../../app/ui/call_window.py" line="674" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="647" />
+      <location filename="../../app/ui/call_window.py" line="683" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="647" />
+      <location filename="../../app/ui/call_window.py" line="683" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="694" />
+      <location filename="../../app/ui/call_window.py" line="746" />
+      <source>%1 joined</source>
+      <translation>%1 joined</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="750" />
+      <source>%1 left</source>
+      <translation>%1 left</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="768" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="711" />
+      <location filename="../../app/ui/call_window.py" line="785" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="712" />
+      <location filename="../../app/ui/call_window.py" line="786" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="717" />
+      <location filename="../../app/ui/call_window.py" line="791" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="719" />
+      <location filename="../../app/ui/call_window.py" line="793" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -549,122 +570,157 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="58" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="57" />
+      <location filename="../../app/ui/settings_dialog.py" line="61" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="58" />
+      <location filename="../../app/ui/settings_dialog.py" line="62" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="61" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="70" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="70" />
+      <location filename="../../app/ui/settings_dialog.py" line="74" />
+      <source>Test</source>
+      <translation>Test</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <source>Play a short tone on this speaker</source>
+      <translation>Play a short tone on this speaker</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="88" />
+      <source>Play soft sounds when people join, leave, write or raise a hand</source>
+      <translation>Play soft sounds when people join, leave, write or raise a hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="92" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="71" />
+      <location filename="../../app/ui/settings_dialog.py" line="93" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="72" />
+      <location filename="../../app/ui/settings_dialog.py" line="94" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="96" />
       <source>Language</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="81" />
+      <location filename="../../app/ui/settings_dialog.py" line="98" />
+      <source>Notifications</source>
+      <translation>Notifications</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="105" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="83" />
+      <location filename="../../app/ui/settings_dialog.py" line="107" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="140" />
+      <location filename="../../app/ui/settings_dialog.py" line="163" />
+      <source>Playing a tone on %1…</source>
+      <translation>Playing a tone on %1…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="173" />
+      <source>Did you hear three rising notes? If not, choose another speaker.</source>
+      <translation>Did you hear three rising notes? If not, choose another speaker.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <source>The speaker did not play.</source>
+      <translation>The speaker did not play.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="192" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="193" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="194" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="143" />
+      <location filename="../../app/ui/settings_dialog.py" line="195" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="144" />
+      <location filename="../../app/ui/settings_dialog.py" line="196" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="145" />
+      <location filename="../../app/ui/settings_dialog.py" line="197" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="198" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="165" />
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="170" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="171" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <location filename="../../app/ui/settings_dialog.py" line="227" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="177" />
+      <location filename="../../app/ui/settings_dialog.py" line="229" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
     </message>
@@ -672,7 +728,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="89" />
+      <location filename="../../app/ui/call_window.py" line="92" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

@@ -26,243 +26,264 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="149" />
-      <location filename="../../app/ui/call_window.py" line="263" />
+      <location filename="../../app/ui/call_window.py" line="150" />
+      <source>You are muted. Press %1 to speak.</source>
+      <translation>你已静音。按 %1 开始说话。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="176" />
+      <location filename="../../app/ui/call_window.py" line="292" />
+      <location filename="../../app/ui/call_window.py" line="739" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="151" />
-      <location filename="../../app/ui/call_window.py" line="267" />
+      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="297" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="253" />
+      <location filename="../../app/ui/call_window.py" line="282" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="256" />
+      <location filename="../../app/ui/call_window.py" line="285" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="259" />
+      <location filename="../../app/ui/call_window.py" line="288" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="270" />
+      <location filename="../../app/ui/call_window.py" line="300" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="273" />
+      <location filename="../../app/ui/call_window.py" line="303" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="276" />
+      <location filename="../../app/ui/call_window.py" line="306" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="279" />
-      <location filename="../../app/ui/call_window.py" line="418" />
+      <location filename="../../app/ui/call_window.py" line="309" />
+      <location filename="../../app/ui/call_window.py" line="453" />
       <source>Raise hand</source>
       <translation>举手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="284" />
+      <location filename="../../app/ui/call_window.py" line="314" />
       <source>Raise or lower your hand</source>
       <translation>举手或放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="285" />
+      <location filename="../../app/ui/call_window.py" line="315" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="286" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="318" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="290" />
+      <location filename="../../app/ui/call_window.py" line="320" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="291" />
+      <location filename="../../app/ui/call_window.py" line="321" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="292" />
+      <location filename="../../app/ui/call_window.py" line="322" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="297" />
+      <location filename="../../app/ui/call_window.py" line="327" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="348" />
+      <location filename="../../app/ui/call_window.py" line="378" />
       <source>React</source>
       <translation>表情回应</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="352" />
+      <location filename="../../app/ui/call_window.py" line="382" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>发送一个所有人都能在你的画面上看到的表情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="358" />
+      <location filename="../../app/ui/call_window.py" line="388" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="359" />
+      <location filename="../../app/ui/call_window.py" line="389" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="369" />
-      <location filename="../../app/ui/call_window.py" line="437" />
+      <location filename="../../app/ui/call_window.py" line="399" />
+      <location filename="../../app/ui/call_window.py" line="472" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="372" />
-      <location filename="../../app/ui/call_window.py" line="434" />
+      <location filename="../../app/ui/call_window.py" line="402" />
+      <location filename="../../app/ui/call_window.py" line="469" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="375" />
+      <location filename="../../app/ui/call_window.py" line="405" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="379" />
+      <location filename="../../app/ui/call_window.py" line="409" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="418" />
+      <location filename="../../app/ui/call_window.py" line="444" />
+      <source>%1 raised their hand</source>
+      <translation>%1 举手了</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="453" />
       <source>Lower hand</source>
       <translation>放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="434" />
+      <location filename="../../app/ui/call_window.py" line="469" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="450" />
+      <location filename="../../app/ui/call_window.py" line="485" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="452" />
+      <location filename="../../app/ui/call_window.py" line="487" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="481" />
+      <location filename="../../app/ui/call_window.py" line="517" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="483" />
+      <location filename="../../app/ui/call_window.py" line="519" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="492" />
+      <location filename="../../app/ui/call_window.py" line="528" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="494" />
+      <location filename="../../app/ui/call_window.py" line="530" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="510" />
+      <location filename="../../app/ui/call_window.py" line="546" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="512" />
-      <location filename="../../app/ui/call_window.py" line="560" />
+      <location filename="../../app/ui/call_window.py" line="548" />
+      <location filename="../../app/ui/call_window.py" line="596" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="523" />
+      <location filename="../../app/ui/call_window.py" line="559" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="558" />
+      <location filename="../../app/ui/call_window.py" line="594" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="569" />
+      <location filename="../../app/ui/call_window.py" line="605" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="580" />
+      <location filename="../../app/ui/call_window.py" line="616" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="638" />
+      <location filename="../../app/ui/call_window.py" line="674" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="647" />
+      <location filename="../../app/ui/call_window.py" line="683" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="647" />
+      <location filename="../../app/ui/call_window.py" line="683" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="694" />
+      <location filename="../../app/ui/call_window.py" line="746" />
+      <source>%1 joined</source>
+      <translation>%1 加入了通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="750" />
+      <source>%1 left</source>
+      <translation>%1 离开了通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="768" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="711" />
+      <location filename="../../app/ui/call_window.py" line="785" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="712" />
+      <location filename="../../app/ui/call_window.py" line="786" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="717" />
+      <location filename="../../app/ui/call_window.py" line="791" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="719" />
+      <location filename="../../app/ui/call_window.py" line="793" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -548,122 +569,157 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="58" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="57" />
+      <location filename="../../app/ui/settings_dialog.py" line="61" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="58" />
+      <location filename="../../app/ui/settings_dialog.py" line="62" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="61" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="70" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="70" />
+      <location filename="../../app/ui/settings_dialog.py" line="74" />
+      <source>Test</source>
+      <translation>测试</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <source>Play a short tone on this speaker</source>
+      <translation>在此扬声器上播放一段短提示音</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="88" />
+      <source>Play soft sounds when people join, leave, write or raise a hand</source>
+      <translation>有人加入、离开、发消息或举手时播放轻柔的提示音</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="92" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="71" />
+      <location filename="../../app/ui/settings_dialog.py" line="93" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="72" />
+      <location filename="../../app/ui/settings_dialog.py" line="94" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="96" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="81" />
+      <location filename="../../app/ui/settings_dialog.py" line="98" />
+      <source>Notifications</source>
+      <translation>通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="105" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="83" />
+      <location filename="../../app/ui/settings_dialog.py" line="107" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="140" />
+      <location filename="../../app/ui/settings_dialog.py" line="163" />
+      <source>Playing a tone on %1…</source>
+      <translation>正在 %1 上播放提示音…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="173" />
+      <source>Did you hear three rising notes? If not, choose another speaker.</source>
+      <translation>听到三个逐渐升高的音了吗？如果没有，请换一个扬声器。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <source>The speaker did not play.</source>
+      <translation>扬声器没有播放声音。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="192" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="193" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="194" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="143" />
+      <location filename="../../app/ui/settings_dialog.py" line="195" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="144" />
+      <location filename="../../app/ui/settings_dialog.py" line="196" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="145" />
+      <location filename="../../app/ui/settings_dialog.py" line="197" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="198" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="165" />
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="170" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="171" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <location filename="../../app/ui/settings_dialog.py" line="227" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="177" />
+      <location filename="../../app/ui/settings_dialog.py" line="229" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
     </message>
@@ -671,7 +727,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="89" />
+      <location filename="../../app/ui/call_window.py" line="92" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
