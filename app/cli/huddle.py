@@ -1,7 +1,9 @@
 """``huddle``: the desktop app (``python -m app`` too).
 
 With no arguments it opens the join dialog. ``--room`` and ``--name`` fill it in, and
-``--join`` joins at once (handy for scripts and a second window on the same machine).
+``--join`` joins at once (handy for scripts and a second window on the same machine). A
+``huddle://join?room=...&server=...`` link (the desktop entry's URL handler passes one) fills in
+the room and the server.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from app import __version__
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="huddle", description="Huddle: self-hosted video calls.")
+    parser.add_argument("link", nargs="?", help="a huddle://join?room=...&server=... link to open")
     parser.add_argument("--room", help="room ID to fill in")
     parser.add_argument("--name", help="your display name")
     parser.add_argument("--server", help="a room service URL (default: this computer)")
@@ -58,6 +61,16 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.app import run
     from app.ui.call import JoinRequest
 
+    if args.link:
+        from app.ui.links import LinkError, parse_join_link
+
+        try:
+            link = parse_join_link(args.link)
+        except LinkError as exc:
+            print(f"huddle: error {int(exc.code)}: {exc}", file=sys.stderr)
+            return 2
+        args.room = args.room or link.room_id
+        args.server = args.server or link.server or None
     if args.join and not (args.room and args.name):
         print("huddle: --join needs --room and --name", file=sys.stderr)
         return 2

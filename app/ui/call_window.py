@@ -40,6 +40,7 @@ from app.engine import QualityLevel, RemoteStream, SoundLevel, StreamInfo, Strea
 from .bridge import EngineBridge
 from .call import REACTIONS, CallController, is_screen_stream, stream_id_for
 from .grid import VideoGrid
+from .links import join_link, web_link
 from .notify import Sounds, ToastArea
 from .panels import ChatPanel, ParticipantsPanel
 from .resources import icon
@@ -309,6 +310,7 @@ class CallWindow(QMainWindow):
             "hand", self.tr("Raise hand"), "Ctrl+Shift+K", self._toggle_hand, checkable=True
         )
         self._build_reactions_menu()
+        self._build_invite_menu()
         self._build_view_menu()
         tips = {
             self.hand_action: self.tr("Raise or lower your hand"),
@@ -345,12 +347,13 @@ class CallWindow(QMainWindow):
         for action in (
             self.chat_action,
             self.people_action,
+            self.invite_action,
             self.view_action,
             self.stats_action,
             self.settings_action,
         ):
             toolbar.addAction(action)
-        for action in (self.view_action, self.react_action):
+        for action in (self.view_action, self.react_action, self.invite_action):
             button = toolbar.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -380,6 +383,37 @@ class CallWindow(QMainWindow):
         self.react_action.setIcon(_emoji_icon("😊"))
         self.react_action.setMenu(menu)
         self.react_action.setToolTip(self.tr("Send a reaction everyone sees on your video"))
+
+    def _build_invite_menu(self) -> None:
+        menu = self.invite_menu = QMenu(self)
+        menu.setObjectName("invite")
+        self.copy_id_action = menu.addAction(self.tr("Copy room ID"))
+        self.copy_id_action.triggered.connect(lambda: self._copy(self.invite_texts()["id"]))
+        self.copy_link_action = menu.addAction(self.tr("Copy room link (opens Huddle)"))
+        self.copy_link_action.triggered.connect(lambda: self._copy(self.invite_texts()["link"]))
+        self.copy_web_action = menu.addAction(self.tr("Copy invite link (opens in a browser)"))
+        self.copy_web_action.triggered.connect(lambda: self._copy(self.invite_texts()["web"]))
+        self.invite_action = QAction(icon("invite"), self.tr("Invite"), self)
+        self.invite_action.setObjectName("action_invite")
+        self.invite_action.setMenu(menu)
+        self.invite_action.setToolTip(self.tr("Copy the room ID or a link that joins this room"))
+
+    def invite_texts(self) -> dict[str, str]:
+        """The room ID, the huddle:// link and the browser link of this call."""
+        c = self.controller
+        request = c.request
+        if request is None:
+            return {"id": "", "link": "", "web": ""}
+        server = c.engine.server
+        return {
+            "id": request.room_id,
+            "link": join_link(request.room_id, server if request.mode == "remote" else ""),
+            "web": web_link(server, request.room_id),
+        }
+
+    def _copy(self, text: str) -> None:
+        QGuiApplication.clipboard().setText(text)
+        self.toasts.show_toast(self.tr("Copied: %1").replace("%1", text))
 
     def _build_view_menu(self) -> None:
         """Grid or speaker view, and the self-view shown or hidden."""

@@ -26,264 +26,294 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="150" />
+      <location filename="../../app/ui/call_window.py" line="151" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>You are muted. Press %1 to speak.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="176" />
-      <location filename="../../app/ui/call_window.py" line="292" />
-      <location filename="../../app/ui/call_window.py" line="739" />
+      <location filename="../../app/ui/call_window.py" line="177" />
+      <location filename="../../app/ui/call_window.py" line="293" />
+      <location filename="../../app/ui/call_window.py" line="773" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
-      <location filename="../../app/ui/call_window.py" line="297" />
+      <location filename="../../app/ui/call_window.py" line="179" />
+      <location filename="../../app/ui/call_window.py" line="298" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="282" />
+      <location filename="../../app/ui/call_window.py" line="283" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="285" />
+      <location filename="../../app/ui/call_window.py" line="286" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="289" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="300" />
+      <location filename="../../app/ui/call_window.py" line="301" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="303" />
+      <location filename="../../app/ui/call_window.py" line="304" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="306" />
+      <location filename="../../app/ui/call_window.py" line="307" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="309" />
-      <location filename="../../app/ui/call_window.py" line="453" />
+      <location filename="../../app/ui/call_window.py" line="310" />
+      <location filename="../../app/ui/call_window.py" line="487" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="314" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="315" />
+      <location filename="../../app/ui/call_window.py" line="317" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="318" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="318" />
+      <location filename="../../app/ui/call_window.py" line="320" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="320" />
+      <location filename="../../app/ui/call_window.py" line="322" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="321" />
+      <location filename="../../app/ui/call_window.py" line="323" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="322" />
+      <location filename="../../app/ui/call_window.py" line="324" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="327" />
+      <location filename="../../app/ui/call_window.py" line="329" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="378" />
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="382" />
+      <location filename="../../app/ui/call_window.py" line="385" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="388" />
+      <location filename="../../app/ui/call_window.py" line="390" />
+      <source>Copy room ID</source>
+      <translation>Copy room ID</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="392" />
+      <source>Copy room link (opens Huddle)</source>
+      <translation>Copy room link (opens Huddle)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="394" />
+      <source>Copy invite link (opens in a browser)</source>
+      <translation>Copy invite link (opens in a browser)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="396" />
+      <source>Invite</source>
+      <translation>Invite</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="399" />
+      <source>Copy the room ID or a link that joins this room</source>
+      <translation>Copy the room ID or a link that joins this room</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="416" />
+      <source>Copied: %1</source>
+      <translation>Copied: %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="422" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="389" />
+      <location filename="../../app/ui/call_window.py" line="423" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="399" />
-      <location filename="../../app/ui/call_window.py" line="472" />
+      <location filename="../../app/ui/call_window.py" line="433" />
+      <location filename="../../app/ui/call_window.py" line="506" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="402" />
-      <location filename="../../app/ui/call_window.py" line="469" />
+      <location filename="../../app/ui/call_window.py" line="436" />
+      <location filename="../../app/ui/call_window.py" line="503" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="405" />
+      <location filename="../../app/ui/call_window.py" line="439" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="409" />
+      <location filename="../../app/ui/call_window.py" line="443" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="444" />
+      <location filename="../../app/ui/call_window.py" line="478" />
       <source>%1 raised their hand</source>
       <translation>%1 raised their hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="453" />
+      <location filename="../../app/ui/call_window.py" line="487" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="469" />
+      <location filename="../../app/ui/call_window.py" line="503" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="485" />
+      <location filename="../../app/ui/call_window.py" line="519" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="487" />
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="517" />
+      <location filename="../../app/ui/call_window.py" line="551" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="519" />
+      <location filename="../../app/ui/call_window.py" line="553" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="528" />
+      <location filename="../../app/ui/call_window.py" line="562" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="530" />
+      <location filename="../../app/ui/call_window.py" line="564" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="546" />
+      <location filename="../../app/ui/call_window.py" line="580" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="548" />
-      <location filename="../../app/ui/call_window.py" line="596" />
+      <location filename="../../app/ui/call_window.py" line="582" />
+      <location filename="../../app/ui/call_window.py" line="630" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="559" />
+      <location filename="../../app/ui/call_window.py" line="593" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="594" />
+      <location filename="../../app/ui/call_window.py" line="628" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="605" />
+      <location filename="../../app/ui/call_window.py" line="639" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="616" />
+      <location filename="../../app/ui/call_window.py" line="650" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="674" />
+      <location filename="../../app/ui/call_window.py" line="708" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="717" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="717" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="746" />
+      <location filename="../../app/ui/call_window.py" line="780" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="750" />
+      <location filename="../../app/ui/call_window.py" line="784" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="768" />
+      <location filename="../../app/ui/call_window.py" line="802" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="785" />
+      <location filename="../../app/ui/call_window.py" line="819" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="786" />
+      <location filename="../../app/ui/call_window.py" line="820" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="791" />
+      <location filename="../../app/ui/call_window.py" line="825" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="793" />
+      <location filename="../../app/ui/call_window.py" line="827" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -728,7 +758,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="92" />
+      <location filename="../../app/ui/call_window.py" line="93" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>
@@ -952,6 +982,14 @@
       <translation>The video codec is not available on this machine.</translation>
     </message>
     <message>
+      <source>The recording could not be written to its file.</source>
+      <translation>The recording could not be written to its file.</translation>
+    </message>
+    <message>
+      <source>The diagnostics file could not be written.</source>
+      <translation>The diagnostics file could not be written.</translation>
+    </message>
+    <message>
       <source>The room service could not be reached.</source>
       <translation>The room service could not be reached.</translation>
     </message>
@@ -982,6 +1020,10 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>An argument is out of range or of the wrong kind.</translation>
+    </message>
+    <message>
+      <source>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</source>
+      <translation>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</translation>
     </message>
   </context>
 </TS>

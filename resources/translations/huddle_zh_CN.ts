@@ -26,264 +26,294 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="150" />
+      <location filename="../../app/ui/call_window.py" line="151" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>你已静音。按 %1 开始说话。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="176" />
-      <location filename="../../app/ui/call_window.py" line="292" />
-      <location filename="../../app/ui/call_window.py" line="739" />
+      <location filename="../../app/ui/call_window.py" line="177" />
+      <location filename="../../app/ui/call_window.py" line="293" />
+      <location filename="../../app/ui/call_window.py" line="773" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
-      <location filename="../../app/ui/call_window.py" line="297" />
+      <location filename="../../app/ui/call_window.py" line="179" />
+      <location filename="../../app/ui/call_window.py" line="298" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="282" />
+      <location filename="../../app/ui/call_window.py" line="283" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="285" />
+      <location filename="../../app/ui/call_window.py" line="286" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="289" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="300" />
+      <location filename="../../app/ui/call_window.py" line="301" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="303" />
+      <location filename="../../app/ui/call_window.py" line="304" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="306" />
+      <location filename="../../app/ui/call_window.py" line="307" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="309" />
-      <location filename="../../app/ui/call_window.py" line="453" />
+      <location filename="../../app/ui/call_window.py" line="310" />
+      <location filename="../../app/ui/call_window.py" line="487" />
       <source>Raise hand</source>
       <translation>举手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="314" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Raise or lower your hand</source>
       <translation>举手或放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="315" />
+      <location filename="../../app/ui/call_window.py" line="317" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="318" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="318" />
+      <location filename="../../app/ui/call_window.py" line="320" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="320" />
+      <location filename="../../app/ui/call_window.py" line="322" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="321" />
+      <location filename="../../app/ui/call_window.py" line="323" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="322" />
+      <location filename="../../app/ui/call_window.py" line="324" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="327" />
+      <location filename="../../app/ui/call_window.py" line="329" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="378" />
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>React</source>
       <translation>表情回应</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="382" />
+      <location filename="../../app/ui/call_window.py" line="385" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>发送一个所有人都能在你的画面上看到的表情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="388" />
+      <location filename="../../app/ui/call_window.py" line="390" />
+      <source>Copy room ID</source>
+      <translation>复制房间 ID</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="392" />
+      <source>Copy room link (opens Huddle)</source>
+      <translation>复制房间链接（用 Huddle 打开）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="394" />
+      <source>Copy invite link (opens in a browser)</source>
+      <translation>复制邀请链接（在浏览器中打开）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="396" />
+      <source>Invite</source>
+      <translation>邀请</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="399" />
+      <source>Copy the room ID or a link that joins this room</source>
+      <translation>复制房间 ID 或加入此房间的链接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="416" />
+      <source>Copied: %1</source>
+      <translation>已复制：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="422" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="389" />
+      <location filename="../../app/ui/call_window.py" line="423" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="399" />
-      <location filename="../../app/ui/call_window.py" line="472" />
+      <location filename="../../app/ui/call_window.py" line="433" />
+      <location filename="../../app/ui/call_window.py" line="506" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="402" />
-      <location filename="../../app/ui/call_window.py" line="469" />
+      <location filename="../../app/ui/call_window.py" line="436" />
+      <location filename="../../app/ui/call_window.py" line="503" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="405" />
+      <location filename="../../app/ui/call_window.py" line="439" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="409" />
+      <location filename="../../app/ui/call_window.py" line="443" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="444" />
+      <location filename="../../app/ui/call_window.py" line="478" />
       <source>%1 raised their hand</source>
       <translation>%1 举手了</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="453" />
+      <location filename="../../app/ui/call_window.py" line="487" />
       <source>Lower hand</source>
       <translation>放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="469" />
+      <location filename="../../app/ui/call_window.py" line="503" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="485" />
+      <location filename="../../app/ui/call_window.py" line="519" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="487" />
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="517" />
+      <location filename="../../app/ui/call_window.py" line="551" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="519" />
+      <location filename="../../app/ui/call_window.py" line="553" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="528" />
+      <location filename="../../app/ui/call_window.py" line="562" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="530" />
+      <location filename="../../app/ui/call_window.py" line="564" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="546" />
+      <location filename="../../app/ui/call_window.py" line="580" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="548" />
-      <location filename="../../app/ui/call_window.py" line="596" />
+      <location filename="../../app/ui/call_window.py" line="582" />
+      <location filename="../../app/ui/call_window.py" line="630" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="559" />
+      <location filename="../../app/ui/call_window.py" line="593" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="594" />
+      <location filename="../../app/ui/call_window.py" line="628" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="605" />
+      <location filename="../../app/ui/call_window.py" line="639" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="616" />
+      <location filename="../../app/ui/call_window.py" line="650" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="674" />
+      <location filename="../../app/ui/call_window.py" line="708" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="717" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="717" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="746" />
+      <location filename="../../app/ui/call_window.py" line="780" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="750" />
+      <location filename="../../app/ui/call_window.py" line="784" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="768" />
+      <location filename="../../app/ui/call_window.py" line="802" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="785" />
+      <location filename="../../app/ui/call_window.py" line="819" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="786" />
+      <location filename="../../app/ui/call_window.py" line="820" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="791" />
+      <location filename="../../app/ui/call_window.py" line="825" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="793" />
+      <location filename="../../app/ui/call_window.py" line="827" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -727,7 +757,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="92" />
+      <location filename="../../app/ui/call_window.py" line="93" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
@@ -951,6 +981,14 @@
       <translation>本机不支持该视频编码。</translation>
     </message>
     <message>
+      <source>The recording could not be written to its file.</source>
+      <translation>录制内容无法写入文件。</translation>
+    </message>
+    <message>
+      <source>The diagnostics file could not be written.</source>
+      <translation>无法写入诊断文件。</translation>
+    </message>
+    <message>
       <source>The room service could not be reached.</source>
       <translation>无法连接到房间服务。</translation>
     </message>
@@ -981,6 +1019,10 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>参数超出范围或类型错误。</translation>
+    </message>
+    <message>
+      <source>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</source>
+      <translation>该链接不是 Huddle 加入链接（huddle://join?room=房间&amp;server=ws://主机:端口/ws）。</translation>
     </message>
   </context>
 </TS>
