@@ -469,6 +469,31 @@ class CallController(QObject):
         except HuddleError as exc:
             self.notice.emit(error_text(exc.code))
 
+    async def switch_device(self, kind: str, device_id: str | None) -> bool:
+        """Switch one device mid-call (from the call bar); a failure becomes a notice and the
+        old device stays. True if switched."""
+        engine, stream, request = self.engine, self.stream, self.request
+        if request is None:
+            return False
+        try:
+            if kind == "camera":
+                if stream is None or not stream.has_video or device_id is None:
+                    return False
+                await engine.use_video_device(stream, device_id)
+                request.camera = device_id
+            elif kind == "microphone":
+                if stream is None or not stream.has_audio:
+                    return False
+                await engine.use_audio_device(stream, device_id)
+                request.microphone = device_id
+            else:
+                await engine.use_speaker_device(device_id)
+                request.speaker = device_id
+        except HuddleError as exc:
+            self.notice.emit(error_text(exc.code))
+            return False
+        return True
+
     async def send_message(self, text: str, barrage: bool) -> bool:
         """Send a chat (or barrage) message; False (and a notice) when refused."""
         if self.user is None:

@@ -35,10 +35,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import QualityLevel, RemoteStream, SoundLevel, StreamInfo, StreamQuality
+from app.engine import (
+    DeviceLists,
+    QualityLevel,
+    RemoteStream,
+    SoundLevel,
+    StreamInfo,
+    StreamQuality,
+)
 
 from .bridge import EngineBridge
 from .call import REACTIONS, CallController, is_screen_stream, stream_id_for
+from .devices import friendly_devices, remember_device
 from .grid import VideoGrid
 from .links import join_link, web_link
 from .notify import Sounds, ToastArea
@@ -309,6 +317,7 @@ class CallWindow(QMainWindow):
         self.hand_action = self._action(
             "hand", self.tr("Raise hand"), "Ctrl+Shift+K", self._toggle_hand, checkable=True
         )
+        self._build_device_menus()
         self._build_reactions_menu()
         self._build_invite_menu()
         self._build_view_menu()
@@ -366,9 +375,81 @@ class CallWindow(QMainWindow):
         toolbar.addWidget(right)
         for action in (self.mic_action, self.camera_action):
             button = toolbar.widgetForAction(action)
-            if button is not None:
+            if isinstance(button, QToolButton):
                 button.setObjectName("deviceButton")  # red while off
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, toolbar)
+
+    def _build_device_menus(self) -> None:
+        """The arrows beside Microphone and Camera: switch devices without leaving the call."""
+        self.devices: DeviceLists | None = None
+        self.mic_menu = QMenu(self)
+        self.mic_menu.setObjectName("micMenu")
+        self.mic_menu.aboutToShow.connect(self._fill_mic_menu)
+        self.mic_action.setMenu(self.mic_menu)
+        self.camera_menu = QMenu(self)
+        self.camera_menu.setObjectName("cameraMenu")
+        self.camera_menu.aboutToShow.connect(self._fill_camera_menu)
+        self.camera_action.setMenu(self.camera_menu)
+
+    async def refresh_devices(self) -> DeviceLists:
+        self.devices = await self.controller.engine.enum_devices()
+        return self.devices
+
+    def _device_section(self, menu: QMenu, title: str, kind: str, devices, current) -> None:
+        menu.addSection(title)
+        group = QActionGroup(menu)
+        shown = friendly_devices(devices, kind)
+        if not shown:
+            menu.addAction(self.tr("None found")).setEnabled(False)
+        defaults = [d.device_id for d in shown if d.is_default]
+        chosen = current if current is not None else (defaults[0] if defaults else None)
+        for device in shown:
+            action = menu.addAction(device.name)
+            action.setCheckable(True)
+            action.setChecked(device.device_id == chosen)
+            action.setData((kind, device.device_id))
+            group.addAction(action)
+            action.triggered.connect(
+                lambda _on=False, k=kind, d=device.device_id: self.switch_device(k, d)
+            )
+
+    def _fill_mic_menu(self) -> None:
+        menu, request = self.mic_menu, self.controller.request
+        menu.clear()
+        if self.devices is None or request is None:
+            menu.addAction(self.tr("Looking for devices…")).setEnabled(False)
+        else:
+            self._device_section(
+                menu,
+                self.tr("Microphone"),
+                "microphone",
+                self.devices.microphones,
+                request.microphone,
+            )
+            self._device_section(
+                menu, self.tr("Speaker"), "speaker", self.devices.speakers, request.speaker
+            )
+        self.controller.spawn(self.refresh_devices())  # plugged in since: there next time
+
+    def _fill_camera_menu(self) -> None:
+        menu, request = self.camera_menu, self.controller.request
+        menu.clear()
+        if self.devices is None or request is None:
+            menu.addAction(self.tr("Looking for devices…")).setEnabled(False)
+        else:
+            self._device_section(
+                menu, self.tr("Camera"), "camera", self.devices.cameras, request.camera
+            )
+        self.controller.spawn(self.refresh_devices())
+
+    def switch_device(self, kind: str, device_id: str | None) -> None:
+        async def switch() -> None:
+            if await self.controller.switch_device(kind, device_id):
+                remember_device(self.settings, kind, device_id)  # type: ignore[arg-type]
+                self.settings.sync()
+
+        self.controller.spawn(switch())
 
     def _build_reactions_menu(self) -> None:
         menu = self.reactions_menu = QMenu(self)
@@ -535,6 +616,7 @@ class CallWindow(QMainWindow):
         for stream_id, remote in c.remotes.items():
             self._add_remote(stream_id, remote, remote.info)
         self._on_phase(c.phase, "")
+        c.spawn(self.refresh_devices())
 
     def _sync_local(self) -> None:
         """Show the local stream's state; mic and camera can be toggled only while connected."""

@@ -26,294 +26,312 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="151" />
+      <location filename="../../app/ui/call_window.py" line="159" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>You are muted. Press %1 to speak.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="177" />
-      <location filename="../../app/ui/call_window.py" line="293" />
-      <location filename="../../app/ui/call_window.py" line="773" />
+      <location filename="../../app/ui/call_window.py" line="185" />
+      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="855" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="179" />
-      <location filename="../../app/ui/call_window.py" line="298" />
+      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="306" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="283" />
+      <location filename="../../app/ui/call_window.py" line="291" />
+      <location filename="../../app/ui/call_window.py" line="425" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="286" />
+      <location filename="../../app/ui/call_window.py" line="294" />
+      <location filename="../../app/ui/call_window.py" line="442" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="289" />
+      <location filename="../../app/ui/call_window.py" line="297" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="309" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="304" />
+      <location filename="../../app/ui/call_window.py" line="312" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="307" />
+      <location filename="../../app/ui/call_window.py" line="315" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="310" />
-      <location filename="../../app/ui/call_window.py" line="487" />
+      <location filename="../../app/ui/call_window.py" line="318" />
+      <location filename="../../app/ui/call_window.py" line="568" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="325" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="317" />
+      <location filename="../../app/ui/call_window.py" line="326" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="318" />
+      <location filename="../../app/ui/call_window.py" line="327" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="320" />
+      <location filename="../../app/ui/call_window.py" line="329" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="322" />
+      <location filename="../../app/ui/call_window.py" line="331" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="323" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="324" />
+      <location filename="../../app/ui/call_window.py" line="333" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="338" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="381" />
+      <location filename="../../app/ui/call_window.py" line="404" />
+      <source>None found</source>
+      <translation>None found</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="421" />
+      <location filename="../../app/ui/call_window.py" line="439" />
+      <source>Looking for devices…</source>
+      <translation>Looking for devices…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="431" />
+      <source>Speaker</source>
+      <translation>Speaker</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="462" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="385" />
+      <location filename="../../app/ui/call_window.py" line="466" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="390" />
+      <location filename="../../app/ui/call_window.py" line="471" />
       <source>Copy room ID</source>
       <translation>Copy room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="392" />
+      <location filename="../../app/ui/call_window.py" line="473" />
       <source>Copy room link (opens Huddle)</source>
       <translation>Copy room link (opens Huddle)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="394" />
+      <location filename="../../app/ui/call_window.py" line="475" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>Copy invite link (opens in a browser)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="396" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Invite</source>
       <translation>Invite</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="399" />
+      <location filename="../../app/ui/call_window.py" line="480" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>Copy the room ID or a link that joins this room</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="416" />
+      <location filename="../../app/ui/call_window.py" line="497" />
       <source>Copied: %1</source>
       <translation>Copied: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="422" />
+      <location filename="../../app/ui/call_window.py" line="503" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="423" />
+      <location filename="../../app/ui/call_window.py" line="504" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="433" />
-      <location filename="../../app/ui/call_window.py" line="506" />
+      <location filename="../../app/ui/call_window.py" line="514" />
+      <location filename="../../app/ui/call_window.py" line="587" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="436" />
-      <location filename="../../app/ui/call_window.py" line="503" />
+      <location filename="../../app/ui/call_window.py" line="517" />
+      <location filename="../../app/ui/call_window.py" line="584" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="439" />
+      <location filename="../../app/ui/call_window.py" line="520" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="443" />
+      <location filename="../../app/ui/call_window.py" line="524" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="478" />
+      <location filename="../../app/ui/call_window.py" line="559" />
       <source>%1 raised their hand</source>
       <translation>%1 raised their hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="487" />
+      <location filename="../../app/ui/call_window.py" line="568" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="503" />
+      <location filename="../../app/ui/call_window.py" line="584" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="519" />
+      <location filename="../../app/ui/call_window.py" line="600" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="602" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="551" />
+      <location filename="../../app/ui/call_window.py" line="633" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="553" />
+      <location filename="../../app/ui/call_window.py" line="635" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="562" />
+      <location filename="../../app/ui/call_window.py" line="644" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="564" />
+      <location filename="../../app/ui/call_window.py" line="646" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="580" />
+      <location filename="../../app/ui/call_window.py" line="662" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="582" />
-      <location filename="../../app/ui/call_window.py" line="630" />
+      <location filename="../../app/ui/call_window.py" line="664" />
+      <location filename="../../app/ui/call_window.py" line="712" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="593" />
+      <location filename="../../app/ui/call_window.py" line="675" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="628" />
+      <location filename="../../app/ui/call_window.py" line="710" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="639" />
+      <location filename="../../app/ui/call_window.py" line="721" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="650" />
+      <location filename="../../app/ui/call_window.py" line="732" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="708" />
+      <location filename="../../app/ui/call_window.py" line="790" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="717" />
+      <location filename="../../app/ui/call_window.py" line="799" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="717" />
+      <location filename="../../app/ui/call_window.py" line="799" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="780" />
+      <location filename="../../app/ui/call_window.py" line="862" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="784" />
+      <location filename="../../app/ui/call_window.py" line="866" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="802" />
+      <location filename="../../app/ui/call_window.py" line="884" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="819" />
+      <location filename="../../app/ui/call_window.py" line="901" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="820" />
+      <location filename="../../app/ui/call_window.py" line="902" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="825" />
+      <location filename="../../app/ui/call_window.py" line="907" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="827" />
+      <location filename="../../app/ui/call_window.py" line="909" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -380,6 +398,19 @@
       <location filename="../../app/ui/crash.py" line="167" />
       <source>Open its folder</source>
       <translation>Open its folder</translation>
+    </message>
+  </context>
+  <context>
+    <name>Devices</name>
+    <message>
+      <location filename="../../app/ui/devices.py" line="78" />
+      <source>System default</source>
+      <translation>System default</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/devices.py" line="80" />
+      <source>Sound server</source>
+      <translation>Sound server</translation>
     </message>
   </context>
   <context>
@@ -758,7 +789,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="93" />
+      <location filename="../../app/ui/call_window.py" line="101" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

@@ -26,294 +26,312 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="151" />
+      <location filename="../../app/ui/call_window.py" line="159" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>你已静音。按 %1 开始说话。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="177" />
-      <location filename="../../app/ui/call_window.py" line="293" />
-      <location filename="../../app/ui/call_window.py" line="773" />
+      <location filename="../../app/ui/call_window.py" line="185" />
+      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="855" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="179" />
-      <location filename="../../app/ui/call_window.py" line="298" />
+      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="306" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="283" />
+      <location filename="../../app/ui/call_window.py" line="291" />
+      <location filename="../../app/ui/call_window.py" line="425" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="286" />
+      <location filename="../../app/ui/call_window.py" line="294" />
+      <location filename="../../app/ui/call_window.py" line="442" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="289" />
+      <location filename="../../app/ui/call_window.py" line="297" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="309" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="304" />
+      <location filename="../../app/ui/call_window.py" line="312" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="307" />
+      <location filename="../../app/ui/call_window.py" line="315" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="310" />
-      <location filename="../../app/ui/call_window.py" line="487" />
+      <location filename="../../app/ui/call_window.py" line="318" />
+      <location filename="../../app/ui/call_window.py" line="568" />
       <source>Raise hand</source>
       <translation>举手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="325" />
       <source>Raise or lower your hand</source>
       <translation>举手或放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="317" />
+      <location filename="../../app/ui/call_window.py" line="326" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="318" />
+      <location filename="../../app/ui/call_window.py" line="327" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="320" />
+      <location filename="../../app/ui/call_window.py" line="329" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="322" />
+      <location filename="../../app/ui/call_window.py" line="331" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="323" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="324" />
+      <location filename="../../app/ui/call_window.py" line="333" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="338" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="381" />
+      <location filename="../../app/ui/call_window.py" line="404" />
+      <source>None found</source>
+      <translation>未找到</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="421" />
+      <location filename="../../app/ui/call_window.py" line="439" />
+      <source>Looking for devices…</source>
+      <translation>正在查找设备…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="431" />
+      <source>Speaker</source>
+      <translation type="unfinished">扬声器</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="462" />
       <source>React</source>
       <translation>表情回应</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="385" />
+      <location filename="../../app/ui/call_window.py" line="466" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>发送一个所有人都能在你的画面上看到的表情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="390" />
+      <location filename="../../app/ui/call_window.py" line="471" />
       <source>Copy room ID</source>
       <translation>复制房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="392" />
+      <location filename="../../app/ui/call_window.py" line="473" />
       <source>Copy room link (opens Huddle)</source>
       <translation>复制房间链接（用 Huddle 打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="394" />
+      <location filename="../../app/ui/call_window.py" line="475" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>复制邀请链接（在浏览器中打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="396" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Invite</source>
       <translation>邀请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="399" />
+      <location filename="../../app/ui/call_window.py" line="480" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>复制房间 ID 或加入此房间的链接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="416" />
+      <location filename="../../app/ui/call_window.py" line="497" />
       <source>Copied: %1</source>
       <translation>已复制：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="422" />
+      <location filename="../../app/ui/call_window.py" line="503" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="423" />
+      <location filename="../../app/ui/call_window.py" line="504" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="433" />
-      <location filename="../../app/ui/call_window.py" line="506" />
+      <location filename="../../app/ui/call_window.py" line="514" />
+      <location filename="../../app/ui/call_window.py" line="587" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="436" />
-      <location filename="../../app/ui/call_window.py" line="503" />
+      <location filename="../../app/ui/call_window.py" line="517" />
+      <location filename="../../app/ui/call_window.py" line="584" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="439" />
+      <location filename="../../app/ui/call_window.py" line="520" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="443" />
+      <location filename="../../app/ui/call_window.py" line="524" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="478" />
+      <location filename="../../app/ui/call_window.py" line="559" />
       <source>%1 raised their hand</source>
       <translation>%1 举手了</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="487" />
+      <location filename="../../app/ui/call_window.py" line="568" />
       <source>Lower hand</source>
       <translation>放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="503" />
+      <location filename="../../app/ui/call_window.py" line="584" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="519" />
+      <location filename="../../app/ui/call_window.py" line="600" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="602" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="551" />
+      <location filename="../../app/ui/call_window.py" line="633" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="553" />
+      <location filename="../../app/ui/call_window.py" line="635" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="562" />
+      <location filename="../../app/ui/call_window.py" line="644" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="564" />
+      <location filename="../../app/ui/call_window.py" line="646" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="580" />
+      <location filename="../../app/ui/call_window.py" line="662" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="582" />
-      <location filename="../../app/ui/call_window.py" line="630" />
+      <location filename="../../app/ui/call_window.py" line="664" />
+      <location filename="../../app/ui/call_window.py" line="712" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="593" />
+      <location filename="../../app/ui/call_window.py" line="675" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="628" />
+      <location filename="../../app/ui/call_window.py" line="710" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="639" />
+      <location filename="../../app/ui/call_window.py" line="721" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="650" />
+      <location filename="../../app/ui/call_window.py" line="732" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="708" />
+      <location filename="../../app/ui/call_window.py" line="790" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="717" />
+      <location filename="../../app/ui/call_window.py" line="799" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="717" />
+      <location filename="../../app/ui/call_window.py" line="799" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="780" />
+      <location filename="../../app/ui/call_window.py" line="862" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="784" />
+      <location filename="../../app/ui/call_window.py" line="866" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="802" />
+      <location filename="../../app/ui/call_window.py" line="884" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="819" />
+      <location filename="../../app/ui/call_window.py" line="901" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="820" />
+      <location filename="../../app/ui/call_window.py" line="902" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="825" />
+      <location filename="../../app/ui/call_window.py" line="907" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="827" />
+      <location filename="../../app/ui/call_window.py" line="909" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -380,6 +398,19 @@
       <location filename="../../app/ui/crash.py" line="167" />
       <source>Open its folder</source>
       <translation>打开所在文件夹</translation>
+    </message>
+  </context>
+  <context>
+    <name>Devices</name>
+    <message>
+      <location filename="../../app/ui/devices.py" line="78" />
+      <source>System default</source>
+      <translation>系统默认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/devices.py" line="80" />
+      <source>Sound server</source>
+      <translation>声音服务器</translation>
     </message>
   </context>
   <context>
@@ -757,7 +788,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="93" />
+      <location filename="../../app/ui/call_window.py" line="101" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
