@@ -135,7 +135,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="431" />
       <source>Speaker</source>
-      <translation type="unfinished">扬声器</translation>
+      <translation>扬声器</translation>
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="462" />
