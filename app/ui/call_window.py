@@ -43,6 +43,7 @@ from app.engine import (
     StreamInfo,
     StreamQuality,
 )
+from app.engine.latency import latency_of
 
 from .bridge import EngineBridge
 from .call import REACTIONS, CallController, is_screen_stream, stream_id_for
@@ -732,12 +733,42 @@ class CallWindow(QMainWindow):
             + self.tr("loss %1 %").replace("%1", f"{q.packet_loss * 100:.1f}")
         )
 
+    def _latency_text(self, stream_id: str, quality: StreamQuality, tile: VideoTile) -> str:
+        """Where this picture's latency goes: measured here, or estimated (marked ~)."""
+        remote = self.controller.remotes.get(stream_id)
+        measured = latency_of(remote) if remote is not None else None
+        paint = tile.paint_ms
+        parts = []
+        total = 0.0
+        if quality.rtt_ms is not None:
+            network = quality.rtt_ms / 2
+            total += network
+            parts.append(self.tr("network ~%1").replace("%1", f"{network:.0f}"))
+        if measured is not None:
+            total += measured.jitter_buffer_ms + measured.decode_ms
+            parts.append(self.tr("jitter %1").replace("%1", f"{measured.jitter_buffer_ms:.0f}"))
+            parts.append(self.tr("decode %1").replace("%1", f"{measured.decode_ms:.0f}"))
+        if paint is not None:
+            total += paint
+            parts.append(self.tr("paint %1").replace("%1", f"{paint:.0f}"))
+        if not parts:
+            return ""
+        return (
+            self.tr("latency ≈ %1 ms + capture→sent (at the sender)").replace("%1", f"{total:.0f}")
+            + "\n  "
+            + " · ".join(parts)
+            + "\n  "
+            + self.tr("~ estimated (half the round trip); the rest measured here")
+        )
+
     def _play_quality(self, stream_id: str, quality: StreamQuality) -> None:
         tile = self.tiles.get(stream_id)
         if tile is not None:
             known = quality.level != QualityLevel.UNKNOWN and self.controller.phase == "connected"
             tile.set_quality(int(quality.level) if known else None)
-            tile.set_stats_text(self._stats_text(quality))
+            text = self._stats_text(quality)
+            latency = self._latency_text(stream_id, quality, tile)
+            tile.set_stats_text(f"{text}\n{latency}" if latency else text)
 
     def _publish_quality(self, stream_id: str, quality: StreamQuality) -> None:
         if self.local_tile is not None and stream_id == self.controller.camera_stream_id:

@@ -15,6 +15,7 @@ released (``release``) when it goes: the sink is removed and its worker joined.
 
 from __future__ import annotations
 
+import collections
 import logging
 import threading
 import time
@@ -87,6 +88,8 @@ class _Picture:
     image: QImage
     pixels: av.VideoFrame  # owns the image's memory; kept alive as long as the QImage
     probe: Any
+    handed_at: float = 0.0
+    """``time.monotonic()`` when the frame was handed to the tile."""
 
 
 class _Renderer:
@@ -108,8 +111,9 @@ class _Renderer:
         width: int,
         height: int,
         probe: Callable[[Any], Any] | None,
+        handed_at: float = 0.0,
     ) -> Future[_Picture]:
-        return self._pool.submit(self._convert, frame, width, height, probe)
+        return self._pool.submit(self._convert, frame, width, height, probe, handed_at)
 
     def _convert(
         self,
@@ -117,6 +121,7 @@ class _Renderer:
         width: int,
         height: int,
         probe: Callable[[Any], Any] | None,
+        handed_at: float = 0.0,
     ) -> _Picture:
         with self._busy:
             rgb = self._reformatter.reformat(
@@ -125,7 +130,7 @@ class _Renderer:
         plane = rgb.planes[0]  # rows are line_size apart (padded): wrap it as it is, no copy
         pixels = np.frombuffer(plane, np.uint8)
         image = QImage(pixels.data, width, height, plane.line_size, QImage.Format.Format_RGB888)
-        return _Picture(image, rgb, probe(frame) if probe else None)
+        return _Picture(image, rgb, probe(frame) if probe else None, handed_at)
 
     def close(self) -> None:
         """Drop what is queued and join the worker (a conversion under way finishes first)."""
@@ -239,6 +244,8 @@ class VideoTile(QWidget):
         self.paint_probe: Callable[[Any, float], None] | None = None
         """Called when a picture is painted, with the frame probe's result and the time."""
         self._pending: av.VideoFrame | None = None
+        self._pending_at = 0.0
+        self._paint_ms: collections.deque[float] = collections.deque(maxlen=60)
         self._converting = False
         self._renderer: _Renderer | None = None
         self._generation = 0
@@ -350,6 +357,12 @@ class VideoTile(QWidget):
         self._converting = False
         self._picture = self._painted_picture = None
 
+    @property
+    def paint_ms(self) -> float | None:
+        """The average time from a frame handed to the tile to its picture painted (the
+        conversion, the hop to the GUI thread, the paint), over the last frames."""
+        return sum(self._paint_ms) / len(self._paint_ms) if self._paint_ms else None
+
     def is_stale(self, now: float, after: float) -> bool:
         """Shows a picture, but no frame came for ``after`` seconds: it is frozen."""
         return self._picture is not None and now - self.last_frame_at > after
@@ -365,7 +378,7 @@ class VideoTile(QWidget):
         if self.released:
             return
         self.frames_received += 1
-        self.last_frame_at = time.monotonic()
+        self.last_frame_at = self._pending_at = time.monotonic()
         self._pending = frame
         if not self._converting:
             self._convert_next()
@@ -384,7 +397,7 @@ class VideoTile(QWidget):
             self._renderer = _Renderer(self.title)
         renderer = self._renderer
         self._converting = True
-        future = renderer.submit(frame, width, height, self.frame_probe)
+        future = renderer.submit(frame, width, height, self.frame_probe, self._pending_at)
         delivery, ref = _get_delivery(), weakref.ref(self)
         key = (renderer, self._generation)
         future.add_done_callback(lambda f: delivery.done.emit(ref, f, key))
@@ -465,6 +478,8 @@ class VideoTile(QWidget):
         if picture is not self._painted_picture:
             self._painted_picture = picture
             self.frames_painted += 1
+            if picture.handed_at:
+                self._paint_ms.append((time.monotonic() - picture.handed_at) * 1000)
             if self.paint_probe is not None:
                 self.paint_probe(picture.probe, time.time())
 

@@ -26,312 +26,342 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="159" />
+      <location filename="../../app/ui/call_window.py" line="160" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>You are muted. Press %1 to speak.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="185" />
-      <location filename="../../app/ui/call_window.py" line="301" />
-      <location filename="../../app/ui/call_window.py" line="855" />
+      <location filename="../../app/ui/call_window.py" line="186" />
+      <location filename="../../app/ui/call_window.py" line="302" />
+      <location filename="../../app/ui/call_window.py" line="886" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
-      <location filename="../../app/ui/call_window.py" line="306" />
+      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="307" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="291" />
-      <location filename="../../app/ui/call_window.py" line="425" />
+      <location filename="../../app/ui/call_window.py" line="292" />
+      <location filename="../../app/ui/call_window.py" line="426" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="294" />
-      <location filename="../../app/ui/call_window.py" line="442" />
+      <location filename="../../app/ui/call_window.py" line="295" />
+      <location filename="../../app/ui/call_window.py" line="443" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="297" />
+      <location filename="../../app/ui/call_window.py" line="298" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="309" />
+      <location filename="../../app/ui/call_window.py" line="310" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="312" />
+      <location filename="../../app/ui/call_window.py" line="313" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="315" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="318" />
-      <location filename="../../app/ui/call_window.py" line="568" />
+      <location filename="../../app/ui/call_window.py" line="319" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="326" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="327" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="327" />
+      <location filename="../../app/ui/call_window.py" line="328" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="330" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="331" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="332" />
+      <location filename="../../app/ui/call_window.py" line="333" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="333" />
+      <location filename="../../app/ui/call_window.py" line="334" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="338" />
+      <location filename="../../app/ui/call_window.py" line="339" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="404" />
+      <location filename="../../app/ui/call_window.py" line="405" />
       <source>None found</source>
       <translation>None found</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="421" />
-      <location filename="../../app/ui/call_window.py" line="439" />
+      <location filename="../../app/ui/call_window.py" line="422" />
+      <location filename="../../app/ui/call_window.py" line="440" />
       <source>Looking for devices…</source>
       <translation>Looking for devices…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="431" />
+      <location filename="../../app/ui/call_window.py" line="432" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="462" />
+      <location filename="../../app/ui/call_window.py" line="463" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="466" />
+      <location filename="../../app/ui/call_window.py" line="467" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="471" />
+      <location filename="../../app/ui/call_window.py" line="472" />
       <source>Copy room ID</source>
       <translation>Copy room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="473" />
+      <location filename="../../app/ui/call_window.py" line="474" />
       <source>Copy room link (opens Huddle)</source>
       <translation>Copy room link (opens Huddle)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="475" />
+      <location filename="../../app/ui/call_window.py" line="476" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>Copy invite link (opens in a browser)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="478" />
       <source>Invite</source>
       <translation>Invite</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="480" />
+      <location filename="../../app/ui/call_window.py" line="481" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>Copy the room ID or a link that joins this room</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="497" />
+      <location filename="../../app/ui/call_window.py" line="498" />
       <source>Copied: %1</source>
       <translation>Copied: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="503" />
+      <location filename="../../app/ui/call_window.py" line="504" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="504" />
+      <location filename="../../app/ui/call_window.py" line="505" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="514" />
-      <location filename="../../app/ui/call_window.py" line="587" />
+      <location filename="../../app/ui/call_window.py" line="515" />
+      <location filename="../../app/ui/call_window.py" line="588" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="517" />
-      <location filename="../../app/ui/call_window.py" line="584" />
+      <location filename="../../app/ui/call_window.py" line="518" />
+      <location filename="../../app/ui/call_window.py" line="585" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="520" />
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="524" />
+      <location filename="../../app/ui/call_window.py" line="525" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="559" />
+      <location filename="../../app/ui/call_window.py" line="560" />
       <source>%1 raised their hand</source>
       <translation>%1 raised their hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="568" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="584" />
+      <location filename="../../app/ui/call_window.py" line="585" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="600" />
+      <location filename="../../app/ui/call_window.py" line="601" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="602" />
+      <location filename="../../app/ui/call_window.py" line="603" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="633" />
+      <location filename="../../app/ui/call_window.py" line="634" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="635" />
+      <location filename="../../app/ui/call_window.py" line="636" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="644" />
+      <location filename="../../app/ui/call_window.py" line="645" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="646" />
+      <location filename="../../app/ui/call_window.py" line="647" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="662" />
+      <location filename="../../app/ui/call_window.py" line="663" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="664" />
-      <location filename="../../app/ui/call_window.py" line="712" />
+      <location filename="../../app/ui/call_window.py" line="665" />
+      <location filename="../../app/ui/call_window.py" line="713" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="675" />
+      <location filename="../../app/ui/call_window.py" line="676" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="710" />
+      <location filename="../../app/ui/call_window.py" line="711" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="721" />
+      <location filename="../../app/ui/call_window.py" line="722" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="732" />
+      <location filename="../../app/ui/call_window.py" line="733" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="790" />
+      <location filename="../../app/ui/call_window.py" line="746" />
+      <source>network ~%1</source>
+      <translation>network ~%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="749" />
+      <source>jitter %1</source>
+      <translation>jitter %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="750" />
+      <source>decode %1</source>
+      <translation>decode %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="753" />
+      <source>paint %1</source>
+      <translation>paint %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="757" />
+      <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
+      <translation>latency ≈ %1 ms + capture→sent (at the sender)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="761" />
+      <source>~ estimated (half the round trip); the rest measured here</source>
+      <translation>~ estimated (half the round trip); the rest measured here</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="821" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="799" />
+      <location filename="../../app/ui/call_window.py" line="830" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="799" />
+      <location filename="../../app/ui/call_window.py" line="830" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="862" />
+      <location filename="../../app/ui/call_window.py" line="893" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="866" />
+      <location filename="../../app/ui/call_window.py" line="897" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="884" />
+      <location filename="../../app/ui/call_window.py" line="915" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="901" />
+      <location filename="../../app/ui/call_window.py" line="932" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="902" />
+      <location filename="../../app/ui/call_window.py" line="933" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="907" />
+      <location filename="../../app/ui/call_window.py" line="938" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="909" />
+      <location filename="../../app/ui/call_window.py" line="940" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -789,7 +819,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="101" />
+      <location filename="../../app/ui/call_window.py" line="102" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

@@ -26,312 +26,342 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="159" />
+      <location filename="../../app/ui/call_window.py" line="160" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>你已静音。按 %1 开始说话。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="185" />
-      <location filename="../../app/ui/call_window.py" line="301" />
-      <location filename="../../app/ui/call_window.py" line="855" />
+      <location filename="../../app/ui/call_window.py" line="186" />
+      <location filename="../../app/ui/call_window.py" line="302" />
+      <location filename="../../app/ui/call_window.py" line="886" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
-      <location filename="../../app/ui/call_window.py" line="306" />
+      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="307" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="291" />
-      <location filename="../../app/ui/call_window.py" line="425" />
+      <location filename="../../app/ui/call_window.py" line="292" />
+      <location filename="../../app/ui/call_window.py" line="426" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="294" />
-      <location filename="../../app/ui/call_window.py" line="442" />
+      <location filename="../../app/ui/call_window.py" line="295" />
+      <location filename="../../app/ui/call_window.py" line="443" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="297" />
+      <location filename="../../app/ui/call_window.py" line="298" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="309" />
+      <location filename="../../app/ui/call_window.py" line="310" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="312" />
+      <location filename="../../app/ui/call_window.py" line="313" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="315" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="318" />
-      <location filename="../../app/ui/call_window.py" line="568" />
+      <location filename="../../app/ui/call_window.py" line="319" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>Raise hand</source>
       <translation>举手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="326" />
       <source>Raise or lower your hand</source>
       <translation>举手或放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="327" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="327" />
+      <location filename="../../app/ui/call_window.py" line="328" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="330" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="331" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="332" />
+      <location filename="../../app/ui/call_window.py" line="333" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="333" />
+      <location filename="../../app/ui/call_window.py" line="334" />
       <source>Share your screen</source>
       <translation>共享你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="338" />
+      <location filename="../../app/ui/call_window.py" line="339" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="404" />
+      <location filename="../../app/ui/call_window.py" line="405" />
       <source>None found</source>
       <translation>未找到</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="421" />
-      <location filename="../../app/ui/call_window.py" line="439" />
+      <location filename="../../app/ui/call_window.py" line="422" />
+      <location filename="../../app/ui/call_window.py" line="440" />
       <source>Looking for devices…</source>
       <translation>正在查找设备…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="431" />
+      <location filename="../../app/ui/call_window.py" line="432" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="462" />
+      <location filename="../../app/ui/call_window.py" line="463" />
       <source>React</source>
       <translation>表情回应</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="466" />
+      <location filename="../../app/ui/call_window.py" line="467" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>发送一个所有人都能在你的画面上看到的表情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="471" />
+      <location filename="../../app/ui/call_window.py" line="472" />
       <source>Copy room ID</source>
       <translation>复制房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="473" />
+      <location filename="../../app/ui/call_window.py" line="474" />
       <source>Copy room link (opens Huddle)</source>
       <translation>复制房间链接（用 Huddle 打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="475" />
+      <location filename="../../app/ui/call_window.py" line="476" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>复制邀请链接（在浏览器中打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="478" />
       <source>Invite</source>
       <translation>邀请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="480" />
+      <location filename="../../app/ui/call_window.py" line="481" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>复制房间 ID 或加入此房间的链接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="497" />
+      <location filename="../../app/ui/call_window.py" line="498" />
       <source>Copied: %1</source>
       <translation>已复制：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="503" />
+      <location filename="../../app/ui/call_window.py" line="504" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="504" />
+      <location filename="../../app/ui/call_window.py" line="505" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="514" />
-      <location filename="../../app/ui/call_window.py" line="587" />
+      <location filename="../../app/ui/call_window.py" line="515" />
+      <location filename="../../app/ui/call_window.py" line="588" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="517" />
-      <location filename="../../app/ui/call_window.py" line="584" />
+      <location filename="../../app/ui/call_window.py" line="518" />
+      <location filename="../../app/ui/call_window.py" line="585" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="520" />
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="524" />
+      <location filename="../../app/ui/call_window.py" line="525" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="559" />
+      <location filename="../../app/ui/call_window.py" line="560" />
       <source>%1 raised their hand</source>
       <translation>%1 举手了</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="568" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>Lower hand</source>
       <translation>放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="584" />
+      <location filename="../../app/ui/call_window.py" line="585" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="600" />
+      <location filename="../../app/ui/call_window.py" line="601" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="602" />
+      <location filename="../../app/ui/call_window.py" line="603" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="633" />
+      <location filename="../../app/ui/call_window.py" line="634" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="635" />
+      <location filename="../../app/ui/call_window.py" line="636" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="644" />
+      <location filename="../../app/ui/call_window.py" line="645" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="646" />
+      <location filename="../../app/ui/call_window.py" line="647" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="662" />
+      <location filename="../../app/ui/call_window.py" line="663" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="664" />
-      <location filename="../../app/ui/call_window.py" line="712" />
+      <location filename="../../app/ui/call_window.py" line="665" />
+      <location filename="../../app/ui/call_window.py" line="713" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="675" />
+      <location filename="../../app/ui/call_window.py" line="676" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="710" />
+      <location filename="../../app/ui/call_window.py" line="711" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="721" />
+      <location filename="../../app/ui/call_window.py" line="722" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="732" />
+      <location filename="../../app/ui/call_window.py" line="733" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="790" />
+      <location filename="../../app/ui/call_window.py" line="746" />
+      <source>network ~%1</source>
+      <translation>网络 ~%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="749" />
+      <source>jitter %1</source>
+      <translation>抖动缓冲 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="750" />
+      <source>decode %1</source>
+      <translation>解码 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="753" />
+      <source>paint %1</source>
+      <translation>绘制 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="757" />
+      <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
+      <translation>延迟 ≈ %1 毫秒 + 采集→发送（在发送端）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="761" />
+      <source>~ estimated (half the round trip); the rest measured here</source>
+      <translation>~ 为估算（往返时间的一半）；其余为本端实测</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="821" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="799" />
+      <location filename="../../app/ui/call_window.py" line="830" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="799" />
+      <location filename="../../app/ui/call_window.py" line="830" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="862" />
+      <location filename="../../app/ui/call_window.py" line="893" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="866" />
+      <location filename="../../app/ui/call_window.py" line="897" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="884" />
+      <location filename="../../app/ui/call_window.py" line="915" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="901" />
+      <location filename="../../app/ui/call_window.py" line="932" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="902" />
+      <location filename="../../app/ui/call_window.py" line="933" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="907" />
+      <location filename="../../app/ui/call_window.py" line="938" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="909" />
+      <location filename="../../app/ui/call_window.py" line="940" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -788,7 +818,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="101" />
+      <location filename="../../app/ui/call_window.py" line="102" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>

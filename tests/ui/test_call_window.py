@@ -284,3 +284,23 @@ async def test_raise_hand_and_reactions_reach_everyone_and_show_in_the_list(
         await until(lambda: not window.local_tile.hand_raised)
         await grace.send_custom_command(encode_command("hand", up=False))
         await until(lambda: not tile.hand_raised)
+
+
+async def test_the_statistics_show_where_the_latency_goes(make_huddle, qtbot) -> None:
+    from app.engine.latency import latency_of
+
+    async with make_huddle() as huddle:
+        await join(huddle, qtbot)
+        window = huddle.call_window
+        await participant(huddle, "grace", "Grace Hopper")
+        await until(lambda: "grace-cam" in window.tiles, timeout=15)
+        tile = window.tiles["grace-cam"]
+        window.stats_action.trigger()
+        await until(lambda: "paint" in tile.stats_text and "jitter" in tile.stats_text, timeout=15)
+        text = tile.stats_text
+        assert "network ~" in text and "decode" in text and "estimated" in text
+        breakdown = latency_of(huddle.controller.remotes["grace-cam"])
+        assert breakdown is not None and breakdown.frames > 0
+        assert 0 <= breakdown.jitter_buffer_ms < 1000 and 0 <= breakdown.decode_ms < 1000
+        assert tile.paint_ms is not None and tile.paint_ms >= 0
+        assert tile.show_stats and painted(tile).std() > 0
