@@ -27,7 +27,7 @@ from app.engine import Engine, EngineConfig
 from app.server.embedded import LOCAL_APP_ID, LOCAL_PORT, config_dir, local_url
 from app.tasks import TaskSet
 
-from . import crash, i18n
+from . import crash, diagnostics, i18n
 from .bridge import EngineBridge
 from .call import CallController, JoinError, JoinRequest
 from .call_window import CallWindow
@@ -69,8 +69,40 @@ class HuddleApp(QObject):
         self.call_window: CallWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
         self.crash_dialog: crash.CrashReportDialog | None = None
+        self.last_call: diagnostics.CallRecord | None = None
+        """The timeline and quality samples of the current (or last) call."""
+        self._record_calls()
         self._quit = asyncio.Event()
         self._tasks = TaskSet()
+
+    def _record_calls(self) -> None:
+        c, bridge = self.controller, self.bridge
+
+        def event(kind: str, **details: Any) -> None:
+            if self.last_call is not None:
+                self.last_call.event(kind, **details)
+
+        def sample(direction: str, stream_id: str, quality: Any) -> None:
+            if self.last_call is not None and c.request is not None:
+                self.last_call.sample(direction, stream_id, quality)
+
+        c.phase_changed.connect(lambda phase, sentence: event("phase", phase=phase, why=sentence))
+        c.users_changed.connect(lambda users: event("users", users=users))
+        c.remote_added.connect(lambda sid, _r, info: event("stream added", stream_id=sid))
+        c.remote_removed.connect(lambda sid: event("stream removed", stream_id=sid))
+        c.local_changed.connect(
+            lambda: event("local", mic_muted=c.mic_muted, camera_off=c.camera_off)
+        )
+        c.notice.connect(lambda sentence: event("notice", text=sentence))
+        bridge.roomStateChanged.connect(
+            lambda room, reason, code, _x: event("room state", reason=reason, code=code)
+        )
+        bridge.playQualityUpdate.connect(lambda sid, q: sample("play", sid, q))
+        bridge.publishQualityUpdate.connect(lambda sid, q: sample("publish", sid, q))
+
+    def export_diagnostics(self, directory: Path | None = None) -> Path:
+        """The last call's timeline, quality samples and the logs in a zip; its path."""
+        return diagnostics.export(self.last_call, log_dir(), list(_recent.lines), directory)
 
     def _spawn(self, coro) -> asyncio.Task[Any]:
         return self._tasks.spawn(coro)
@@ -106,6 +138,8 @@ class HuddleApp(QObject):
         self._spawn(self.join(request))
 
     async def join(self, request: JoinRequest) -> bool:
+        self.last_call = diagnostics.CallRecord()
+        self.last_call.event("join", room=request.room_id, mode=request.mode, url=request.url)
         stream = self.join_dialog.take_stream()
         try:
             await self.controller.join(request, stream)
@@ -147,8 +181,16 @@ class HuddleApp(QObject):
         devices = await self.engine.enum_devices()
         dialog = self.settings_dialog = SettingsDialog(devices, self.settings)
         dialog.applied.connect(self._settings_applied)
+        dialog.export_requested.connect(lambda: dialog.show_export(self._export()))
         dialog.show()
         return dialog
+
+    def _export(self) -> tuple[Path | None, str]:
+        try:
+            return self.export_diagnostics(), ""
+        except diagnostics.DiagnosticsError as exc:
+            log.warning("exporting diagnostics failed: %s", exc)
+            return None, i18n.error_text(exc.code)
 
     def _settings_applied(self, camera: str | None, mic: str | None, speaker: str | None) -> None:
         if self.call_window is not None:

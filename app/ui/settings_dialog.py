@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QShowEvent
@@ -48,6 +49,7 @@ class SettingsDialog(QDialog):
     carries the choices."""
 
     applied = Signal(object, object, object)  # camera, microphone, speaker (None: none/default)
+    export_requested = Signal()
 
     def __init__(
         self, devices: DeviceLists, settings: QSettings, parent: QWidget | None = None
@@ -124,11 +126,24 @@ class SettingsDialog(QDialog):
         self.check_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.check_scroll.setMaximumHeight(140)
         self._check_task: asyncio.Task[None] | None = None
+        # Support: the last call's timeline, quality samples and logs, in one file.
+        self.export_button = QPushButton(self.tr("Export diagnostics"))
+        self.export_button.setToolTip(
+            self.tr("Save the last call's timeline, quality samples and logs in a zip for support")
+        )
+        self.export_button.clicked.connect(self.export_requested)
+        self.export_result = QLabel()
+        self.export_result.setObjectName("hint")
+        self.export_result.setWordWrap(True)
+        self.export_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_result.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.check_button)
         layout.addWidget(self.check_progress)
         layout.addWidget(self.check_scroll)
+        layout.addWidget(self.export_button)
+        layout.addWidget(self.export_result)
         layout.addWidget(buttons)
         self.resize(480, 0)
 
@@ -175,6 +190,14 @@ class SettingsDialog(QDialog):
             else self.tr("The speaker did not play.")
         )
         return played
+
+    def show_export(self, result: tuple[Path | None, str]) -> None:
+        """Say where the diagnostics were saved (or why they were not)."""
+        path, problem = result
+        self.export_result.setText(
+            self.tr("Saved to %1").replace("%1", str(path)) if path is not None else problem
+        )
+        self.export_result.show()
 
     # ------------------------------------------------------------ the self-test
 

@@ -397,12 +397,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="226" />
+      <location filename="../../app/ui/app.py" line="268" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="227" />
+      <location filename="../../app/ui/app.py" line="269" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
     </message>
@@ -661,157 +661,172 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="58" />
+      <location filename="../../app/ui/settings_dialog.py" line="60" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="61" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="62" />
+      <location filename="../../app/ui/settings_dialog.py" line="64" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="70" />
+      <location filename="../../app/ui/settings_dialog.py" line="72" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="74" />
+      <location filename="../../app/ui/settings_dialog.py" line="76" />
       <source>Test</source>
       <translation>Test</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="77" />
       <source>Play a short tone on this speaker</source>
       <translation>Play a short tone on this speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="88" />
+      <location filename="../../app/ui/settings_dialog.py" line="90" />
       <source>Play soft sounds when people join, leave, write or raise a hand</source>
       <translation>Play soft sounds when people join, leave, write or raise a hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="92" />
+      <location filename="../../app/ui/settings_dialog.py" line="94" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="93" />
+      <location filename="../../app/ui/settings_dialog.py" line="95" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="94" />
+      <location filename="../../app/ui/settings_dialog.py" line="96" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="96" />
+      <location filename="../../app/ui/settings_dialog.py" line="98" />
       <source>Language</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="98" />
+      <location filename="../../app/ui/settings_dialog.py" line="100" />
       <source>Notifications</source>
       <translation>Notifications</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="105" />
+      <location filename="../../app/ui/settings_dialog.py" line="107" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="107" />
+      <location filename="../../app/ui/settings_dialog.py" line="109" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="163" />
+      <location filename="../../app/ui/settings_dialog.py" line="130" />
+      <source>Export diagnostics</source>
+      <translation>Export diagnostics</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="132" />
+      <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
+      <translation>Save the last call's timeline, quality samples and logs in a zip for support</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="178" />
       <source>Playing a tone on %1…</source>
       <translation>Playing a tone on %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="173" />
+      <location filename="../../app/ui/settings_dialog.py" line="188" />
       <source>Did you hear three rising notes? If not, choose another speaker.</source>
       <translation>Did you hear three rising notes? If not, choose another speaker.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <location filename="../../app/ui/settings_dialog.py" line="190" />
       <source>The speaker did not play.</source>
       <translation>The speaker did not play.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="192" />
+      <location filename="../../app/ui/settings_dialog.py" line="198" />
+      <source>Saved to %1</source>
+      <translation>Saved to %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="215" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="193" />
+      <location filename="../../app/ui/settings_dialog.py" line="216" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="194" />
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="195" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="196" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="197" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="198" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="217" />
+      <location filename="../../app/ui/settings_dialog.py" line="240" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="222" />
+      <location filename="../../app/ui/settings_dialog.py" line="245" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="223" />
+      <location filename="../../app/ui/settings_dialog.py" line="246" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="227" />
+      <location filename="../../app/ui/settings_dialog.py" line="250" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="229" />
+      <location filename="../../app/ui/settings_dialog.py" line="252" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
     </message>

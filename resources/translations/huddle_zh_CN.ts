@@ -397,12 +397,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="226" />
+      <location filename="../../app/ui/app.py" line="268" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="227" />
+      <location filename="../../app/ui/app.py" line="269" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
     </message>
@@ -660,157 +660,172 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="58" />
+      <location filename="../../app/ui/settings_dialog.py" line="60" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="61" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="62" />
+      <location filename="../../app/ui/settings_dialog.py" line="64" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="70" />
+      <location filename="../../app/ui/settings_dialog.py" line="72" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="74" />
+      <location filename="../../app/ui/settings_dialog.py" line="76" />
       <source>Test</source>
       <translation>测试</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="77" />
       <source>Play a short tone on this speaker</source>
       <translation>在此扬声器上播放一段短提示音</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="88" />
+      <location filename="../../app/ui/settings_dialog.py" line="90" />
       <source>Play soft sounds when people join, leave, write or raise a hand</source>
       <translation>有人加入、离开、发消息或举手时播放轻柔的提示音</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="92" />
+      <location filename="../../app/ui/settings_dialog.py" line="94" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="93" />
+      <location filename="../../app/ui/settings_dialog.py" line="95" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="94" />
+      <location filename="../../app/ui/settings_dialog.py" line="96" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="96" />
+      <location filename="../../app/ui/settings_dialog.py" line="98" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="98" />
+      <location filename="../../app/ui/settings_dialog.py" line="100" />
       <source>Notifications</source>
       <translation>通知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="105" />
+      <location filename="../../app/ui/settings_dialog.py" line="107" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="107" />
+      <location filename="../../app/ui/settings_dialog.py" line="109" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="163" />
+      <location filename="../../app/ui/settings_dialog.py" line="130" />
+      <source>Export diagnostics</source>
+      <translation>导出诊断信息</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="132" />
+      <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
+      <translation>将上一次通话的时间线、质量采样和日志保存为 zip 文件，供技术支持使用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="178" />
       <source>Playing a tone on %1…</source>
       <translation>正在 %1 上播放提示音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="173" />
+      <location filename="../../app/ui/settings_dialog.py" line="188" />
       <source>Did you hear three rising notes? If not, choose another speaker.</source>
       <translation>听到三个逐渐升高的音了吗？如果没有，请换一个扬声器。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <location filename="../../app/ui/settings_dialog.py" line="190" />
       <source>The speaker did not play.</source>
       <translation>扬声器没有播放声音。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="192" />
+      <location filename="../../app/ui/settings_dialog.py" line="198" />
+      <source>Saved to %1</source>
+      <translation>已保存到 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="215" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="193" />
+      <location filename="../../app/ui/settings_dialog.py" line="216" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="194" />
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="195" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="196" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="197" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="198" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="217" />
+      <location filename="../../app/ui/settings_dialog.py" line="240" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="222" />
+      <location filename="../../app/ui/settings_dialog.py" line="245" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="223" />
+      <location filename="../../app/ui/settings_dialog.py" line="246" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="227" />
+      <location filename="../../app/ui/settings_dialog.py" line="250" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="229" />
+      <location filename="../../app/ui/settings_dialog.py" line="252" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
     </message>
