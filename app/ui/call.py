@@ -9,6 +9,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.engine import (
     ChatMessage,
+    CustomConfig,
     DeviceError,
     Engine,
     ErrorCode,
@@ -25,10 +27,11 @@ from app.engine import (
     PlayError,
     RemoteStream,
     RoomConfig,
-    ScreenConfig,
     StreamInfo,
     User,
 )
+from app.media.errors import MediaError
+from app.media.screen import ScreenSource
 from app.protocol.limits import MAX_USER_ID_BYTES
 from app.server.embedded import (
     LOCAL_PORT,
@@ -41,6 +44,7 @@ from app.tasks import TaskSet
 
 from .bridge import EngineBridge
 from .i18n import error_text
+from .screen_picker import ShareSource
 
 log = logging.getLogger("huddle.ui")
 
@@ -149,6 +153,8 @@ class CallController(QObject):
         """The ID of the stream this call publishes from the camera and microphone."""
         self.stream: LocalStream | None = None
         self.screen: LocalStream | None = None
+        self.sharing: ShareSource | None = None
+        """What the screen stream shows (a screen or a window)."""
         self.mic_muted = False
         self.camera_off = False
         self.remotes: dict[str, RemoteStream] = {}
@@ -292,6 +298,7 @@ class CallController(QObject):
             if stream is not None:
                 await engine.destroy_stream(stream)
         self.stream = self.screen = None
+        self.sharing = None
         for stream_id in list(self.remotes):
             self._forget(stream_id)
         self.users = {}
@@ -432,25 +439,40 @@ class CallController(QObject):
         await self.engine.mute_publish_stream_video(self.stream, off)
         self.local_changed.emit()
 
-    async def set_screen_sharing(self, share: bool) -> None:
+    async def set_screen_sharing(
+        self,
+        share: bool,
+        source: ShareSource | None = None,
+        exclude: Callable[[], list[tuple[int, int, int, int]]] | None = None,
+    ) -> None:
+        """Share ``source`` (a screen or a window; the first screen by default), blanking the
+        rectangles ``exclude`` gives out of every frame; or stop sharing."""
         if self.user is None:
             return
         stream_id = stream_id_for(self.user.user_id, "screen")
         if not share:
             if self.screen is not None:
-                await self.engine.destroy_stream(self.screen)
-                self.screen = None
+                screen, self.screen = self.screen, None
+                self.sharing = None
+                await self.engine.destroy_stream(screen)
             self.screen_stream_changed.emit(None)
             self.local_changed.emit()
             return
         if self.screen is not None:
             return
+        source = source or ShareSource("screen", "", monitor=1)
         try:
-            self.screen = await self.engine.create_stream(screen=ScreenConfig())
-        except DeviceError as exc:
+            capture = await ScreenSource.open(
+                source.monitor,
+                window=source.window,
+                exclude=exclude if source.kind == "screen" else None,
+            )
+            self.screen = await self.engine.create_stream(custom=CustomConfig(video=capture))
+        except (MediaError, DeviceError) as exc:
             self.notice.emit(error_text(exc.code))
             self.local_changed.emit()
             return
+        self.sharing = source
         await self.engine.start_publishing_stream(stream_id, self.screen)
         self.screen_stream_changed.emit(self.screen)
         self.local_changed.emit()

@@ -53,6 +53,7 @@ from .links import join_link, web_link
 from .notify import Sounds, ToastArea
 from .panels import ChatPanel, ParticipantsPanel
 from .resources import icon
+from .screen_picker import ScreenPicker, ShareSource, own_window_rects
 from .video import VideoTile
 
 log = logging.getLogger("huddle.ui")
@@ -154,6 +155,22 @@ class CallWindow(QMainWindow):
         self.banner = StateBanner()
         self.banner.back_requested.connect(self.leave_requested)
         self.grid = VideoGrid()
+        self.picker: ScreenPicker | None = None
+        self._own_rects: list[tuple[int, int, int, int]] = []
+        self._own_rects_timer = QTimer(self, interval=500, timeout=self._update_own_rects)
+        self.sharing_bar = QFrame()
+        self.sharing_bar.setObjectName("sharingBar")
+        self.sharing_text = QLabel()
+        self.stop_sharing = QPushButton(self.tr("Stop sharing"))
+        self.stop_sharing.setObjectName("stopSharing")
+        self.stop_sharing.clicked.connect(
+            lambda: self.controller.spawn(self.controller.set_screen_sharing(False))
+        )
+        sharing_row = QHBoxLayout(self.sharing_bar)
+        sharing_row.setContentsMargins(16, 6, 8, 6)
+        sharing_row.addWidget(self.sharing_text, 1)
+        sharing_row.addWidget(self.stop_sharing)
+        self.sharing_bar.hide()
         self.toasts = ToastArea(self.grid)
         self.grid.overlays.append(self.toasts)
         self.muted_hint = QLabel(
@@ -177,6 +194,7 @@ class CallWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.sharing_bar)
         column.addWidget(self.grid, 1)
         column.addWidget(self.muted_hint)
         column.addWidget(self.notice)
@@ -331,7 +349,7 @@ class CallWindow(QMainWindow):
             ),
             self.settings_action: self.tr("Choose camera, microphone, speaker and language"),
             self.leave_action: self.tr("Leave the call"),
-            self.screen_action: self.tr("Share your screen"),
+            self.screen_action: self.tr("Share your screen or a window"),
         }
         for action, tip in tips.items():
             _set_tip(action, tip)
@@ -686,6 +704,8 @@ class CallWindow(QMainWindow):
             )
         tile.attach(remote)
         self.grid.add_tile(tile)
+        if is_screen_stream(stream_id):
+            self.grid.set_presenting(tile)  # presenter layout: the screen large, people below
         if info is not None:
             self._remote_info(stream_id, info)
 
@@ -694,6 +714,10 @@ class CallWindow(QMainWindow):
         tile = self.tiles.pop(stream_id, None)
         if tile is not None:
             self.grid.remove_tile(tile)
+            if self.grid.presenting is None:  # another screen still shared: it takes over
+                screens = [t for s, t in self.tiles.items() if is_screen_stream(s)]
+                if screens:
+                    self.grid.set_presenting(screens[-1])
 
     def _remote_info(self, stream_id: str, info: StreamInfo) -> None:
         tile = self.tiles.get(stream_id)
@@ -718,10 +742,26 @@ class CallWindow(QMainWindow):
         if self.screen_tile is not None:
             self.grid.remove_tile(self.screen_tile)
             self.screen_tile = None
-        if stream is not None:
+        sharing = self.controller.sharing
+        if stream is not None and sharing is not None:
             self.screen_tile = VideoTile(self.tr("Your screen"))
+            self._wire_tile(self.screen_tile)
             self.screen_tile.attach(stream)
             self.grid.add_tile(self.screen_tile)
+            what = (
+                self.tr("your screen")
+                if sharing.kind == "screen"
+                else self.tr("the window “%1”").replace("%1", sharing.title)
+            )
+            self.sharing_text.setText(
+                self.tr("You are sharing %1 with everyone.").replace("%1", what)
+            )
+            self.sharing_bar.show()
+            self._own_rects_timer.start()
+            self._update_own_rects()
+        else:
+            self.sharing_bar.hide()
+            self._own_rects_timer.stop()
 
     # ------------------------------------------------------------ quality, speaking, stats
 
@@ -861,7 +901,31 @@ class CallWindow(QMainWindow):
         self.controller.spawn(self.controller.set_camera_off(not on))
 
     def _toggle_screen(self, on: bool) -> None:
-        self.controller.spawn(self.controller.set_screen_sharing(on))
+        if not on:
+            self.controller.spawn(self.controller.set_screen_sharing(False))
+            return
+        self.screen_action.setChecked(False)  # checked once something is shared
+        self.open_screen_picker()
+
+    def open_screen_picker(self) -> ScreenPicker:
+        if self.picker is not None and self.picker.isVisible():
+            self.picker.raise_()
+            return self.picker
+        picker = self.picker = ScreenPicker(self)
+        picker.chosen.connect(self._share)
+        picker.finished.connect(picker.deleteLater)
+        picker.show()
+        self.controller.spawn(picker.load())
+        return picker
+
+    def _share(self, source: ShareSource) -> None:
+        self.controller.spawn(
+            self.controller.set_screen_sharing(True, source, exclude=lambda: self._own_rects)
+        )
+
+    def _update_own_rects(self) -> None:
+        """Where Huddle's windows are, for the capture thread to blank them out."""
+        self._own_rects = own_window_rects()  # one assignment: the thread sees old or new
 
     def _send(self, text: str, barrage: bool) -> None:
         async def send() -> None:

@@ -47,6 +47,8 @@ class VideoGrid(QWidget):
         self.tiles: list[VideoTile] = []
         self.mode = "grid"
         self.pinned: VideoTile | None = None
+        self.presenting: VideoTile | None = None
+        """A shared screen: large (presenter layout) unless a tile is pinned."""
         self.focus: VideoTile | None = None
         self.hidden: set[VideoTile] = set()
         self.barrage = BarrageLayer(self)
@@ -58,6 +60,8 @@ class VideoGrid(QWidget):
         """The tile shown large, or None in the plain grid."""
         if self.pinned is not None and self.pinned in self.visible_tiles():
             return self.pinned
+        if self.presenting is not None and self.presenting in self.visible_tiles():
+            return self.presenting
         if self.mode == "speaker":
             shown = self.visible_tiles()
             if self.focus in shown:
@@ -76,10 +80,14 @@ class VideoGrid(QWidget):
         self.pinned = tile
         self._layout()
 
+    def set_presenting(self, tile: VideoTile | None) -> None:
+        self.presenting = tile
+        self._layout()
+
     def set_focus(self, tile: VideoTile | None) -> None:
         if tile is not self.focus:
             self.focus = tile
-            if self.mode == "speaker" and self.pinned is None:
+            if self.mode == "speaker" and self.pinned is None and self.presenting is None:
                 self._layout()
 
     def set_hidden(self, tile: VideoTile, hidden: bool) -> None:
@@ -102,6 +110,8 @@ class VideoGrid(QWidget):
             self.hidden.discard(tile)
             if self.pinned is tile:
                 self.pinned = None
+            if self.presenting is tile:
+                self.presenting = None
             if self.focus is tile:
                 self.focus = None
             tile.release()  # its sink removed and its worker joined: no frame reaches it again

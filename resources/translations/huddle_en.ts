@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="192" />
+      <location filename="../../app/ui/call.py" line="198" />
       <source>Connecting to %1…</source>
       <translation>Connecting to %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="196" />
+      <location filename="../../app/ui/call.py" line="202" />
       <source>Connection lost. Reconnecting…</source>
       <translation>Connection lost. Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="201" />
+      <location filename="../../app/ui/call.py" line="207" />
       <source>Could not reconnect: %1</source>
       <translation>Could not reconnect: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="206" />
+      <location filename="../../app/ui/call.py" line="212" />
       <source>You were removed from the call: %1</source>
       <translation>You were removed from the call: %1</translation>
     </message>
@@ -26,342 +26,362 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="160" />
+      <location filename="../../app/ui/call_window.py" line="177" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>You are muted. Press %1 to speak.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="186" />
-      <location filename="../../app/ui/call_window.py" line="302" />
-      <location filename="../../app/ui/call_window.py" line="886" />
+      <location filename="../../app/ui/call_window.py" line="204" />
+      <location filename="../../app/ui/call_window.py" line="320" />
+      <location filename="../../app/ui/call_window.py" line="950" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
-      <location filename="../../app/ui/call_window.py" line="307" />
+      <location filename="../../app/ui/call_window.py" line="206" />
+      <location filename="../../app/ui/call_window.py" line="325" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="292" />
-      <location filename="../../app/ui/call_window.py" line="426" />
+      <location filename="../../app/ui/call_window.py" line="310" />
+      <location filename="../../app/ui/call_window.py" line="444" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="295" />
-      <location filename="../../app/ui/call_window.py" line="443" />
+      <location filename="../../app/ui/call_window.py" line="313" />
+      <location filename="../../app/ui/call_window.py" line="461" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="298" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="310" />
+      <location filename="../../app/ui/call_window.py" line="328" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="313" />
+      <location filename="../../app/ui/call_window.py" line="331" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="334" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="319" />
-      <location filename="../../app/ui/call_window.py" line="569" />
+      <location filename="../../app/ui/call_window.py" line="337" />
+      <location filename="../../app/ui/call_window.py" line="587" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="327" />
+      <location filename="../../app/ui/call_window.py" line="345" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="328" />
+      <location filename="../../app/ui/call_window.py" line="346" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="330" />
+      <location filename="../../app/ui/call_window.py" line="348" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="332" />
+      <location filename="../../app/ui/call_window.py" line="350" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="333" />
+      <location filename="../../app/ui/call_window.py" line="351" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
-      <source>Share your screen</source>
-      <translation>Share your screen</translation>
+      <location filename="../../app/ui/call_window.py" line="164" />
+      <source>Stop sharing</source>
+      <translation>Stop sharing</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="339" />
+      <location filename="../../app/ui/call_window.py" line="352" />
+      <source>Share your screen or a window</source>
+      <translation>Share your screen or a window</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="357" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="405" />
+      <location filename="../../app/ui/call_window.py" line="423" />
       <source>None found</source>
       <translation>None found</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="422" />
       <location filename="../../app/ui/call_window.py" line="440" />
+      <location filename="../../app/ui/call_window.py" line="458" />
       <source>Looking for devices…</source>
       <translation>Looking for devices…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="432" />
+      <location filename="../../app/ui/call_window.py" line="450" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="463" />
+      <location filename="../../app/ui/call_window.py" line="481" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="467" />
+      <location filename="../../app/ui/call_window.py" line="485" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="472" />
+      <location filename="../../app/ui/call_window.py" line="490" />
       <source>Copy room ID</source>
       <translation>Copy room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="474" />
+      <location filename="../../app/ui/call_window.py" line="492" />
       <source>Copy room link (opens Huddle)</source>
       <translation>Copy room link (opens Huddle)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="476" />
+      <location filename="../../app/ui/call_window.py" line="494" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>Copy invite link (opens in a browser)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="478" />
+      <location filename="../../app/ui/call_window.py" line="496" />
       <source>Invite</source>
       <translation>Invite</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="481" />
+      <location filename="../../app/ui/call_window.py" line="499" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>Copy the room ID or a link that joins this room</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="498" />
+      <location filename="../../app/ui/call_window.py" line="516" />
       <source>Copied: %1</source>
       <translation>Copied: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="504" />
+      <location filename="../../app/ui/call_window.py" line="522" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="505" />
+      <location filename="../../app/ui/call_window.py" line="523" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="515" />
-      <location filename="../../app/ui/call_window.py" line="588" />
+      <location filename="../../app/ui/call_window.py" line="533" />
+      <location filename="../../app/ui/call_window.py" line="606" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="518" />
-      <location filename="../../app/ui/call_window.py" line="585" />
+      <location filename="../../app/ui/call_window.py" line="536" />
+      <location filename="../../app/ui/call_window.py" line="603" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="539" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="525" />
+      <location filename="../../app/ui/call_window.py" line="543" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="560" />
+      <location filename="../../app/ui/call_window.py" line="578" />
       <source>%1 raised their hand</source>
       <translation>%1 raised their hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="569" />
+      <location filename="../../app/ui/call_window.py" line="587" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="585" />
+      <location filename="../../app/ui/call_window.py" line="603" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="601" />
+      <location filename="../../app/ui/call_window.py" line="619" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="603" />
+      <location filename="../../app/ui/call_window.py" line="621" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="634" />
+      <location filename="../../app/ui/call_window.py" line="652" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="636" />
+      <location filename="../../app/ui/call_window.py" line="654" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="645" />
+      <location filename="../../app/ui/call_window.py" line="663" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="647" />
+      <location filename="../../app/ui/call_window.py" line="665" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="663" />
+      <location filename="../../app/ui/call_window.py" line="681" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="665" />
-      <location filename="../../app/ui/call_window.py" line="713" />
+      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="737" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="676" />
+      <location filename="../../app/ui/call_window.py" line="694" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="711" />
+      <location filename="../../app/ui/call_window.py" line="735" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="722" />
+      <location filename="../../app/ui/call_window.py" line="747" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="733" />
+      <location filename="../../app/ui/call_window.py" line="752" />
+      <source>your screen</source>
+      <translation>your screen</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="754" />
+      <source>the window “%1”</source>
+      <translation>the window “%1”</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="757" />
+      <source>You are sharing %1 with everyone.</source>
+      <translation>You are sharing %1 with everyone.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="773" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="746" />
+      <location filename="../../app/ui/call_window.py" line="786" />
       <source>network ~%1</source>
       <translation>network ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="749" />
+      <location filename="../../app/ui/call_window.py" line="789" />
       <source>jitter %1</source>
       <translation>jitter %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="750" />
+      <location filename="../../app/ui/call_window.py" line="790" />
       <source>decode %1</source>
       <translation>decode %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="753" />
+      <location filename="../../app/ui/call_window.py" line="793" />
       <source>paint %1</source>
       <translation>paint %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="757" />
+      <location filename="../../app/ui/call_window.py" line="797" />
       <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
       <translation>latency ≈ %1 ms + capture→sent (at the sender)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="761" />
+      <location filename="../../app/ui/call_window.py" line="801" />
       <source>~ estimated (half the round trip); the rest measured here</source>
       <translation>~ estimated (half the round trip); the rest measured here</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="821" />
+      <location filename="../../app/ui/call_window.py" line="861" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="830" />
+      <location filename="../../app/ui/call_window.py" line="870" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="830" />
+      <location filename="../../app/ui/call_window.py" line="870" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="893" />
+      <location filename="../../app/ui/call_window.py" line="957" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="897" />
+      <location filename="../../app/ui/call_window.py" line="961" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="915" />
+      <location filename="../../app/ui/call_window.py" line="979" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="932" />
+      <location filename="../../app/ui/call_window.py" line="996" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="933" />
+      <location filename="../../app/ui/call_window.py" line="997" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="938" />
+      <location filename="../../app/ui/call_window.py" line="1002" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="940" />
+      <location filename="../../app/ui/call_window.py" line="1004" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -659,6 +679,39 @@
     </message>
   </context>
   <context>
+    <name>ScreenPicker</name>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="139" />
+      <source>Share your screen</source>
+      <translation>Share your screen</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="144" />
+      <source>Entire screen</source>
+      <translation>Entire screen</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="145" />
+      <source>Window</source>
+      <translation>Window</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="146" />
+      <source>Huddle's own windows are never shown to the others.</source>
+      <translation>Huddle's own windows are never shown to the others.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="150" />
+      <source>Share</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="189" />
+      <source>Screen %1 (%2)</source>
+      <translation>Screen %1 (%2)</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <location filename="../../app/ui/settings_dialog.py" line="60" />
@@ -834,7 +887,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="102" />
+      <location filename="../../app/ui/call_window.py" line="103" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>

@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="192" />
+      <location filename="../../app/ui/call.py" line="198" />
       <source>Connecting to %1…</source>
       <translation>正在连接 %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="196" />
+      <location filename="../../app/ui/call.py" line="202" />
       <source>Connection lost. Reconnecting…</source>
       <translation>连接已断开，正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="201" />
+      <location filename="../../app/ui/call.py" line="207" />
       <source>Could not reconnect: %1</source>
       <translation>无法重新连接：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="206" />
+      <location filename="../../app/ui/call.py" line="212" />
       <source>You were removed from the call: %1</source>
       <translation>你已被移出通话：%1</translation>
     </message>
@@ -26,342 +26,362 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="160" />
+      <location filename="../../app/ui/call_window.py" line="177" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>你已静音。按 %1 开始说话。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="186" />
-      <location filename="../../app/ui/call_window.py" line="302" />
-      <location filename="../../app/ui/call_window.py" line="886" />
+      <location filename="../../app/ui/call_window.py" line="204" />
+      <location filename="../../app/ui/call_window.py" line="320" />
+      <location filename="../../app/ui/call_window.py" line="950" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
-      <location filename="../../app/ui/call_window.py" line="307" />
+      <location filename="../../app/ui/call_window.py" line="206" />
+      <location filename="../../app/ui/call_window.py" line="325" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="292" />
-      <location filename="../../app/ui/call_window.py" line="426" />
+      <location filename="../../app/ui/call_window.py" line="310" />
+      <location filename="../../app/ui/call_window.py" line="444" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="295" />
-      <location filename="../../app/ui/call_window.py" line="443" />
+      <location filename="../../app/ui/call_window.py" line="313" />
+      <location filename="../../app/ui/call_window.py" line="461" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="298" />
+      <location filename="../../app/ui/call_window.py" line="316" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="310" />
+      <location filename="../../app/ui/call_window.py" line="328" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="313" />
+      <location filename="../../app/ui/call_window.py" line="331" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="334" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="319" />
-      <location filename="../../app/ui/call_window.py" line="569" />
+      <location filename="../../app/ui/call_window.py" line="337" />
+      <location filename="../../app/ui/call_window.py" line="587" />
       <source>Raise hand</source>
       <translation>举手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Raise or lower your hand</source>
       <translation>举手或放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="327" />
+      <location filename="../../app/ui/call_window.py" line="345" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="328" />
+      <location filename="../../app/ui/call_window.py" line="346" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="330" />
+      <location filename="../../app/ui/call_window.py" line="348" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="332" />
+      <location filename="../../app/ui/call_window.py" line="350" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="333" />
+      <location filename="../../app/ui/call_window.py" line="351" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
-      <source>Share your screen</source>
-      <translation>共享你的屏幕</translation>
+      <location filename="../../app/ui/call_window.py" line="164" />
+      <source>Stop sharing</source>
+      <translation>停止共享</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="339" />
+      <location filename="../../app/ui/call_window.py" line="352" />
+      <source>Share your screen or a window</source>
+      <translation>共享屏幕或某个窗口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="357" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="405" />
+      <location filename="../../app/ui/call_window.py" line="423" />
       <source>None found</source>
       <translation>未找到</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="422" />
       <location filename="../../app/ui/call_window.py" line="440" />
+      <location filename="../../app/ui/call_window.py" line="458" />
       <source>Looking for devices…</source>
       <translation>正在查找设备…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="432" />
+      <location filename="../../app/ui/call_window.py" line="450" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="463" />
+      <location filename="../../app/ui/call_window.py" line="481" />
       <source>React</source>
       <translation>表情回应</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="467" />
+      <location filename="../../app/ui/call_window.py" line="485" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>发送一个所有人都能在你的画面上看到的表情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="472" />
+      <location filename="../../app/ui/call_window.py" line="490" />
       <source>Copy room ID</source>
       <translation>复制房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="474" />
+      <location filename="../../app/ui/call_window.py" line="492" />
       <source>Copy room link (opens Huddle)</source>
       <translation>复制房间链接（用 Huddle 打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="476" />
+      <location filename="../../app/ui/call_window.py" line="494" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>复制邀请链接（在浏览器中打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="478" />
+      <location filename="../../app/ui/call_window.py" line="496" />
       <source>Invite</source>
       <translation>邀请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="481" />
+      <location filename="../../app/ui/call_window.py" line="499" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>复制房间 ID 或加入此房间的链接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="498" />
+      <location filename="../../app/ui/call_window.py" line="516" />
       <source>Copied: %1</source>
       <translation>已复制：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="504" />
+      <location filename="../../app/ui/call_window.py" line="522" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="505" />
+      <location filename="../../app/ui/call_window.py" line="523" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="515" />
-      <location filename="../../app/ui/call_window.py" line="588" />
+      <location filename="../../app/ui/call_window.py" line="533" />
+      <location filename="../../app/ui/call_window.py" line="606" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="518" />
-      <location filename="../../app/ui/call_window.py" line="585" />
+      <location filename="../../app/ui/call_window.py" line="536" />
+      <location filename="../../app/ui/call_window.py" line="603" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="539" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="525" />
+      <location filename="../../app/ui/call_window.py" line="543" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="560" />
+      <location filename="../../app/ui/call_window.py" line="578" />
       <source>%1 raised their hand</source>
       <translation>%1 举手了</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="569" />
+      <location filename="../../app/ui/call_window.py" line="587" />
       <source>Lower hand</source>
       <translation>放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="585" />
+      <location filename="../../app/ui/call_window.py" line="603" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="601" />
+      <location filename="../../app/ui/call_window.py" line="619" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="603" />
+      <location filename="../../app/ui/call_window.py" line="621" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="634" />
+      <location filename="../../app/ui/call_window.py" line="652" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="636" />
+      <location filename="../../app/ui/call_window.py" line="654" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="645" />
+      <location filename="../../app/ui/call_window.py" line="663" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="647" />
+      <location filename="../../app/ui/call_window.py" line="665" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="663" />
+      <location filename="../../app/ui/call_window.py" line="681" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="665" />
-      <location filename="../../app/ui/call_window.py" line="713" />
+      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="737" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="676" />
+      <location filename="../../app/ui/call_window.py" line="694" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="711" />
+      <location filename="../../app/ui/call_window.py" line="735" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="722" />
+      <location filename="../../app/ui/call_window.py" line="747" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="733" />
+      <location filename="../../app/ui/call_window.py" line="752" />
+      <source>your screen</source>
+      <translation>你的屏幕</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="754" />
+      <source>the window “%1”</source>
+      <translation>窗口“%1”</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="757" />
+      <source>You are sharing %1 with everyone.</source>
+      <translation>你正在向所有人共享%1。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="773" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="746" />
+      <location filename="../../app/ui/call_window.py" line="786" />
       <source>network ~%1</source>
       <translation>网络 ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="749" />
+      <location filename="../../app/ui/call_window.py" line="789" />
       <source>jitter %1</source>
       <translation>抖动缓冲 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="750" />
+      <location filename="../../app/ui/call_window.py" line="790" />
       <source>decode %1</source>
       <translation>解码 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="753" />
+      <location filename="../../app/ui/call_window.py" line="793" />
       <source>paint %1</source>
       <translation>绘制 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="757" />
+      <location filename="../../app/ui/call_window.py" line="797" />
       <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
       <translation>延迟 ≈ %1 毫秒 + 采集→发送（在发送端）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="761" />
+      <location filename="../../app/ui/call_window.py" line="801" />
       <source>~ estimated (half the round trip); the rest measured here</source>
       <translation>~ 为估算（往返时间的一半）；其余为本端实测</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="821" />
+      <location filename="../../app/ui/call_window.py" line="861" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="830" />
+      <location filename="../../app/ui/call_window.py" line="870" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="830" />
+      <location filename="../../app/ui/call_window.py" line="870" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="893" />
+      <location filename="../../app/ui/call_window.py" line="957" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="897" />
+      <location filename="../../app/ui/call_window.py" line="961" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="915" />
+      <location filename="../../app/ui/call_window.py" line="979" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="932" />
+      <location filename="../../app/ui/call_window.py" line="996" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="933" />
+      <location filename="../../app/ui/call_window.py" line="997" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="938" />
+      <location filename="../../app/ui/call_window.py" line="1002" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="940" />
+      <location filename="../../app/ui/call_window.py" line="1004" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -658,6 +678,39 @@
     </message>
   </context>
   <context>
+    <name>ScreenPicker</name>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="139" />
+      <source>Share your screen</source>
+      <translation>共享屏幕</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="144" />
+      <source>Entire screen</source>
+      <translation>整个屏幕</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="145" />
+      <source>Window</source>
+      <translation>窗口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="146" />
+      <source>Huddle's own windows are never shown to the others.</source>
+      <translation>Huddle 自己的窗口永远不会展示给其他人。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="150" />
+      <source>Share</source>
+      <translation>共享</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="189" />
+      <source>Screen %1 (%2)</source>
+      <translation>屏幕 %1（%2）</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <location filename="../../app/ui/settings_dialog.py" line="60" />
@@ -833,7 +886,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="102" />
+      <location filename="../../app/ui/call_window.py" line="103" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
