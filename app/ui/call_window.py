@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -44,14 +45,17 @@ from app.engine import (
     StreamQuality,
 )
 from app.engine.latency import latency_of
+from app.protocol.errors import ErrorCode
 
 from .bridge import EngineBridge
 from .call import REACTIONS, CallController, is_screen_stream, stream_id_for
 from .devices import friendly_devices, remember_device
 from .grid import VideoGrid
+from .i18n import error_text
 from .links import join_link, web_link
 from .notify import Sounds, ToastArea
 from .panels import ChatPanel, ParticipantsPanel
+from .recording import CallRecorder, RecordingError, recording_path
 from .resources import icon
 from .screen_picker import ScreenPicker, ShareSource, own_window_rects
 from .video import VideoTile
@@ -208,6 +212,17 @@ class CallWindow(QMainWindow):
         self._build_toolbar()
         self.room_label = QLabel()
         self.statusBar().addWidget(self.room_label)
+        self.recording_label = QLabel()
+        self.recording_label.setObjectName("recordingLabel")
+        self.recording_label.hide()
+        self.statusBar().addPermanentWidget(self.recording_label)
+        self.others_recording_label = QLabel()
+        self.others_recording_label.setObjectName("recordingLabel")
+        self.others_recording_label.hide()
+        self.statusBar().addPermanentWidget(self.others_recording_label)
+        self.recorder: CallRecorder | None = None
+        self._recording_sinks: dict[str, tuple[object, object]] = {}
+        self._recording_timer = QTimer(self, interval=1000, timeout=self._show_recording)
 
         c = controller
         # The controller and the bridge outlive this window: every connection is kept, and
@@ -226,6 +241,7 @@ class CallWindow(QMainWindow):
             c.notice.connect(self.show_notice),
             c.hands_changed.connect(self._show_hands),
             c.reaction.connect(self._show_reaction),
+            c.recording_changed.connect(self._others_recording),
             bridge.playQualityUpdate.connect(self._play_quality),
             bridge.publishQualityUpdate.connect(self._publish_quality),
             bridge.soundLevelUpdate.connect(self._sound_levels),
@@ -333,6 +349,9 @@ class CallWindow(QMainWindow):
         self.leave_action = self._action(
             "leave", self.tr("Leave"), "Ctrl+Shift+H", self.leave_requested
         )
+        self.record_action = self._action(
+            "record", self.tr("Record"), "Ctrl+Shift+R", self._toggle_record, checkable=True
+        )
         self.hand_action = self._action(
             "hand", self.tr("Raise hand"), "Ctrl+Shift+K", self._toggle_hand, checkable=True
         )
@@ -342,6 +361,9 @@ class CallWindow(QMainWindow):
         self._build_view_menu()
         tips = {
             self.hand_action: self.tr("Raise or lower your hand"),
+            self.record_action: self.tr(
+                "Record what you see and hear to your videos folder (everyone is told)"
+            ),
             self.chat_action: self.tr("Show or hide the chat"),
             self.people_action: self.tr("Show or hide who is in the call"),
             self.stats_action: self.tr(
@@ -366,7 +388,12 @@ class CallWindow(QMainWindow):
         for spacer in (left, right):
             spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(left)
-        for action in (self.mic_action, self.camera_action, self.screen_action):
+        for action in (
+            self.mic_action,
+            self.camera_action,
+            self.screen_action,
+            self.record_action,
+        ):
             toolbar.addAction(action)
         toolbar.addSeparator()
         for action in (self.hand_action, self.react_action):
@@ -561,6 +588,102 @@ class CallWindow(QMainWindow):
         if self.local_tile is not None:
             self.grid.set_hidden(self.local_tile, hidden)
 
+    # ------------------------------------------------------------ recording
+
+    def _toggle_record(self, on: bool) -> None:
+        if on:
+            self.start_recording()
+        else:
+            self.stop_recording()
+
+    def start_recording(self, directory: Path | None = None) -> CallRecorder | None:
+        c = self.controller
+        if self.recorder is not None or c.request is None:
+            return self.recorder
+        recorder = CallRecorder(self.grid, recording_path(c.request.room_id, directory), self)
+        try:
+            recorder.start()
+        except RecordingError as exc:
+            log.warning("%s", exc)
+            self.record_action.setChecked(False)
+            self.show_notice(error_text(exc.code))
+            return None
+        self.recorder = recorder
+        if c.stream is not None and c.stream.has_audio:
+            mine = recorder.audio_sink("me")
+
+            def my_voice(frame, sink=mine) -> None:
+                if not c.mic_muted:  # muted: the recording hears you as the others do
+                    sink(frame)
+
+            c.stream.add_audio_sink(my_voice)
+            self._recording_sinks["me"] = (c.stream, my_voice)
+        for stream_id, remote in c.remotes.items():
+            self._record_remote(stream_id, remote)
+        c.spawn(c.announce_recording(True))
+        self.record_action.setChecked(True)
+        self.record_action.setText(self.tr("Stop recording"))
+        self._show_recording()
+        self.recording_label.show()
+        self._recording_timer.start()
+        self.toasts.show_toast(self.tr("Recording to %1").replace("%1", str(recorder.path)))
+        return recorder
+
+    def _record_remote(self, stream_id: str, remote: RemoteStream) -> None:
+        if self.recorder is not None and stream_id not in self._recording_sinks:
+            sink = self.recorder.audio_sink(stream_id)
+            remote.add_audio_sink(sink)
+            self._recording_sinks[stream_id] = (remote, sink)
+
+    def _unrecord(self, key: str) -> None:
+        found = self._recording_sinks.pop(key, None)
+        if found is not None:
+            source, sink = found
+            source.remove_audio_sink(sink)  # type: ignore[attr-defined]
+            if self.recorder is not None:
+                self.recorder.remove_audio(key)
+
+    def stop_recording(self) -> Path | None:
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return None
+        for key in list(self._recording_sinks):
+            self._unrecord(key)
+        path = recorder.stop()
+        self._recording_timer.stop()
+        self.recording_label.hide()
+        self.record_action.setChecked(False)
+        self.record_action.setText(self.tr("Record"))
+        c = self.controller
+        if c.request is not None:
+            c.spawn(c.announce_recording(False))
+        if recorder.error is not None:
+            self.show_notice(error_text(ErrorCode.RECORDING_FAILED))
+        else:
+            self.toasts.show_toast(self.tr("Recording saved to %1").replace("%1", str(path)))
+        return path
+
+    def _show_recording(self) -> None:
+        if self.recorder is not None:
+            minutes, seconds = divmod(int(self.recorder.seconds), 60)
+            self.recording_label.setText(
+                self.tr("● Recording %1").replace("%1", f"{minutes}:{seconds:02d}")
+            )
+
+    def _others_recording(self, user_id: str, on: bool) -> None:
+        name = self.controller.users.get(user_id, user_id)
+        self.participants.set_recording(user_id, on)
+        self.toasts.show_toast(
+            (
+                self.tr("%1 started recording the call") if on else self.tr("%1 stopped recording")
+            ).replace("%1", name)
+        )
+        names = sorted(self.controller.users.get(u, u) for u in self.controller.recording_users)
+        self.others_recording_label.setText(
+            self.tr("● Recorded by %1").replace("%1", ", ".join(names)) if names else ""
+        )
+        self.others_recording_label.setVisible(bool(names))
+
     def _toggle_hand(self, up: bool) -> None:
         self.controller.spawn(self.controller.set_hand_raised(up))
 
@@ -666,6 +789,7 @@ class CallWindow(QMainWindow):
         )
         self.screen_action.setChecked(c.screen is not None)
         self.hand_action.setEnabled(connected)
+        self.record_action.setEnabled(connected or self.recorder is not None)
         self.react_action.setEnabled(connected)
         if c.user is not None:
             self.participants.set_media(
@@ -704,12 +828,14 @@ class CallWindow(QMainWindow):
             )
         tile.attach(remote)
         self.grid.add_tile(tile)
+        self._record_remote(stream_id, remote)
         if is_screen_stream(stream_id):
             self.grid.set_presenting(tile)  # presenter layout: the screen large, people below
         if info is not None:
             self._remote_info(stream_id, info)
 
     def _remove_remote(self, stream_id: str) -> None:
+        self._unrecord(stream_id)
         self._owners.pop(stream_id, None)
         tile = self.tiles.pop(stream_id, None)
         if tile is not None:
@@ -1025,6 +1151,7 @@ class CallWindow(QMainWindow):
         """Close for real (after leaving): cut every connection to the controller and the
         engine, release every tile (sinks removed, workers joined), and go."""
         self._closing = True
+        self.stop_recording()  # finished and saved before the streams go
         for connection in self._connections:
             QObject.disconnect(connection)
         self._connections = []

@@ -26,362 +26,408 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="177" />
+      <location filename="../../app/ui/call_window.py" line="181" />
       <source>You are muted. Press %1 to speak.</source>
       <translation>You are muted. Press %1 to speak.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="204" />
-      <location filename="../../app/ui/call_window.py" line="320" />
-      <location filename="../../app/ui/call_window.py" line="950" />
+      <location filename="../../app/ui/call_window.py" line="208" />
+      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="1076" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="206" />
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="210" />
+      <location filename="../../app/ui/call_window.py" line="341" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="310" />
-      <location filename="../../app/ui/call_window.py" line="444" />
+      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="471" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="313" />
-      <location filename="../../app/ui/call_window.py" line="461" />
+      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="488" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="316" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="328" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="331" />
+      <location filename="../../app/ui/call_window.py" line="347" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="350" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="337" />
-      <location filename="../../app/ui/call_window.py" line="587" />
+      <location filename="../../app/ui/call_window.py" line="356" />
+      <location filename="../../app/ui/call_window.py" line="710" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="344" />
+      <location filename="../../app/ui/call_window.py" line="363" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="367" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="346" />
+      <location filename="../../app/ui/call_window.py" line="368" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="348" />
+      <location filename="../../app/ui/call_window.py" line="370" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="350" />
+      <location filename="../../app/ui/call_window.py" line="372" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="351" />
+      <location filename="../../app/ui/call_window.py" line="373" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="164" />
+      <location filename="../../app/ui/call_window.py" line="168" />
       <source>Stop sharing</source>
       <translation>Stop sharing</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="352" />
+      <location filename="../../app/ui/call_window.py" line="353" />
+      <location filename="../../app/ui/call_window.py" line="656" />
+      <source>Record</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="365" />
+      <source>Record what you see and hear to your videos folder (everyone is told)</source>
+      <translation>Record what you see and hear to your videos folder (everyone is told)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="374" />
       <source>Share your screen or a window</source>
       <translation>Share your screen or a window</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="357" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="423" />
+      <location filename="../../app/ui/call_window.py" line="450" />
       <source>None found</source>
       <translation>None found</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="440" />
-      <location filename="../../app/ui/call_window.py" line="458" />
+      <location filename="../../app/ui/call_window.py" line="467" />
+      <location filename="../../app/ui/call_window.py" line="485" />
       <source>Looking for devices…</source>
       <translation>Looking for devices…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="450" />
+      <location filename="../../app/ui/call_window.py" line="477" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="481" />
+      <location filename="../../app/ui/call_window.py" line="508" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="485" />
+      <location filename="../../app/ui/call_window.py" line="512" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="490" />
+      <location filename="../../app/ui/call_window.py" line="517" />
       <source>Copy room ID</source>
       <translation>Copy room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="492" />
+      <location filename="../../app/ui/call_window.py" line="519" />
       <source>Copy room link (opens Huddle)</source>
       <translation>Copy room link (opens Huddle)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="494" />
+      <location filename="../../app/ui/call_window.py" line="521" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>Copy invite link (opens in a browser)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="496" />
+      <location filename="../../app/ui/call_window.py" line="523" />
       <source>Invite</source>
       <translation>Invite</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="499" />
+      <location filename="../../app/ui/call_window.py" line="526" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>Copy the room ID or a link that joins this room</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="516" />
+      <location filename="../../app/ui/call_window.py" line="543" />
       <source>Copied: %1</source>
       <translation>Copied: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="522" />
+      <location filename="../../app/ui/call_window.py" line="549" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="523" />
+      <location filename="../../app/ui/call_window.py" line="550" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="533" />
-      <location filename="../../app/ui/call_window.py" line="606" />
+      <location filename="../../app/ui/call_window.py" line="560" />
+      <location filename="../../app/ui/call_window.py" line="729" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="536" />
-      <location filename="../../app/ui/call_window.py" line="603" />
+      <location filename="../../app/ui/call_window.py" line="563" />
+      <location filename="../../app/ui/call_window.py" line="726" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="539" />
+      <location filename="../../app/ui/call_window.py" line="566" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="543" />
+      <location filename="../../app/ui/call_window.py" line="570" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="578" />
+      <location filename="../../app/ui/call_window.py" line="625" />
+      <source>Stop recording</source>
+      <translation>Stop recording</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="629" />
+      <source>Recording to %1</source>
+      <translation>Recording to %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="663" />
+      <source>Recording saved to %1</source>
+      <translation>Recording saved to %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="670" />
+      <source>● Recording %1</source>
+      <translation>● Recording %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="678" />
+      <source>%1 started recording the call</source>
+      <translation>%1 started recording the call</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="678" />
+      <source>%1 stopped recording</source>
+      <translation>%1 stopped recording</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="683" />
+      <source>● Recorded by %1</source>
+      <translation>● Recorded by %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="701" />
       <source>%1 raised their hand</source>
       <translation>%1 raised their hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="587" />
+      <location filename="../../app/ui/call_window.py" line="710" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="603" />
+      <location filename="../../app/ui/call_window.py" line="726" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="619" />
+      <location filename="../../app/ui/call_window.py" line="742" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="621" />
+      <location filename="../../app/ui/call_window.py" line="744" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="652" />
+      <location filename="../../app/ui/call_window.py" line="775" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="654" />
+      <location filename="../../app/ui/call_window.py" line="777" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="663" />
+      <location filename="../../app/ui/call_window.py" line="786" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="665" />
+      <location filename="../../app/ui/call_window.py" line="788" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="681" />
+      <location filename="../../app/ui/call_window.py" line="805" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
-      <location filename="../../app/ui/call_window.py" line="737" />
+      <location filename="../../app/ui/call_window.py" line="807" />
+      <location filename="../../app/ui/call_window.py" line="863" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="694" />
+      <location filename="../../app/ui/call_window.py" line="818" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="735" />
+      <location filename="../../app/ui/call_window.py" line="861" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="747" />
+      <location filename="../../app/ui/call_window.py" line="873" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="752" />
+      <location filename="../../app/ui/call_window.py" line="878" />
       <source>your screen</source>
       <translation>your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="754" />
+      <location filename="../../app/ui/call_window.py" line="880" />
       <source>the window “%1”</source>
       <translation>the window “%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="757" />
+      <location filename="../../app/ui/call_window.py" line="883" />
       <source>You are sharing %1 with everyone.</source>
       <translation>You are sharing %1 with everyone.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="773" />
+      <location filename="../../app/ui/call_window.py" line="899" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="786" />
+      <location filename="../../app/ui/call_window.py" line="912" />
       <source>network ~%1</source>
       <translation>network ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="789" />
+      <location filename="../../app/ui/call_window.py" line="915" />
       <source>jitter %1</source>
       <translation>jitter %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="790" />
+      <location filename="../../app/ui/call_window.py" line="916" />
       <source>decode %1</source>
       <translation>decode %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="793" />
+      <location filename="../../app/ui/call_window.py" line="919" />
       <source>paint %1</source>
       <translation>paint %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="797" />
+      <location filename="../../app/ui/call_window.py" line="923" />
       <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
       <translation>latency ≈ %1 ms + capture→sent (at the sender)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="801" />
+      <location filename="../../app/ui/call_window.py" line="927" />
       <source>~ estimated (half the round trip); the rest measured here</source>
       <translation>~ estimated (half the round trip); the rest measured here</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="861" />
+      <location filename="../../app/ui/call_window.py" line="987" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="870" />
+      <location filename="../../app/ui/call_window.py" line="996" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="870" />
+      <location filename="../../app/ui/call_window.py" line="996" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="957" />
+      <location filename="../../app/ui/call_window.py" line="1083" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="961" />
+      <location filename="../../app/ui/call_window.py" line="1087" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="979" />
+      <location filename="../../app/ui/call_window.py" line="1105" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="996" />
+      <location filename="../../app/ui/call_window.py" line="1122" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="997" />
+      <location filename="../../app/ui/call_window.py" line="1123" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1002" />
+      <location filename="../../app/ui/call_window.py" line="1128" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1004" />
+      <location filename="../../app/ui/call_window.py" line="1130" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -887,7 +933,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="103" />
+      <location filename="../../app/ui/call_window.py" line="107" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>
