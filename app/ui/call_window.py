@@ -359,6 +359,15 @@ class CallWindow(QMainWindow):
         self._build_reactions_menu()
         self._build_invite_menu()
         self._build_view_menu()
+        # Less often used: one "More" menu keeps the bar short enough for a narrow window.
+        self.more_menu = QMenu(self)
+        self.more_menu.setObjectName("more")
+        for action in (self.record_action, self.stats_action, self.settings_action):
+            self.more_menu.addAction(action)
+        self.more_action = QAction(icon("more"), self.tr("More"), self)
+        self.more_action.setObjectName("action_more")
+        self.more_action.setMenu(self.more_menu)
+        self.more_action.setToolTip(self.tr("Record, statistics, devices and settings"))
         tips = {
             self.hand_action: self.tr("Raise or lower your hand"),
             self.record_action: self.tr(
@@ -388,12 +397,7 @@ class CallWindow(QMainWindow):
         for spacer in (left, right):
             spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(left)
-        for action in (
-            self.mic_action,
-            self.camera_action,
-            self.screen_action,
-            self.record_action,
-        ):
+        for action in (self.mic_action, self.camera_action, self.screen_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
         for action in (self.hand_action, self.react_action):
@@ -404,11 +408,10 @@ class CallWindow(QMainWindow):
             self.people_action,
             self.invite_action,
             self.view_action,
-            self.stats_action,
-            self.settings_action,
+            self.more_action,
         ):
             toolbar.addAction(action)
-        for action in (self.view_action, self.react_action, self.invite_action):
+        for action in (self.view_action, self.react_action, self.invite_action, self.more_action):
             button = toolbar.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1076" />
+      <location filename="../../app/ui/call_window.py" line="1079" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
@@ -45,13 +45,13 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="326" />
-      <location filename="../../app/ui/call_window.py" line="471" />
+      <location filename="../../app/ui/call_window.py" line="474" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="329" />
-      <location filename="../../app/ui/call_window.py" line="488" />
+      <location filename="../../app/ui/call_window.py" line="491" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
@@ -77,37 +77,37 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="356" />
-      <location filename="../../app/ui/call_window.py" line="710" />
+      <location filename="../../app/ui/call_window.py" line="713" />
       <source>Raise hand</source>
       <translation>Raise hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="363" />
+      <location filename="../../app/ui/call_window.py" line="372" />
       <source>Raise or lower your hand</source>
       <translation>Raise or lower your hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="367" />
+      <location filename="../../app/ui/call_window.py" line="376" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="368" />
+      <location filename="../../app/ui/call_window.py" line="377" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="370" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="372" />
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="373" />
+      <location filename="../../app/ui/call_window.py" line="382" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
@@ -118,316 +118,326 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="353" />
-      <location filename="../../app/ui/call_window.py" line="656" />
+      <location filename="../../app/ui/call_window.py" line="659" />
       <source>Record</source>
       <translation>Record</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="367" />
+      <source>More</source>
+      <translation>More</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="370" />
+      <source>Record, statistics, devices and settings</source>
+      <translation>Record, statistics, devices and settings</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="374" />
       <source>Record what you see and hear to your videos folder (everyone is told)</source>
       <translation>Record what you see and hear to your videos folder (everyone is told)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="374" />
+      <location filename="../../app/ui/call_window.py" line="383" />
       <source>Share your screen or a window</source>
       <translation>Share your screen or a window</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="379" />
+      <location filename="../../app/ui/call_window.py" line="388" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="450" />
+      <location filename="../../app/ui/call_window.py" line="453" />
       <source>None found</source>
       <translation>None found</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="467" />
-      <location filename="../../app/ui/call_window.py" line="485" />
+      <location filename="../../app/ui/call_window.py" line="470" />
+      <location filename="../../app/ui/call_window.py" line="488" />
       <source>Looking for devices…</source>
       <translation>Looking for devices…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="480" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="508" />
+      <location filename="../../app/ui/call_window.py" line="511" />
       <source>React</source>
       <translation>React</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="512" />
+      <location filename="../../app/ui/call_window.py" line="515" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>Send a reaction everyone sees on your video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="517" />
+      <location filename="../../app/ui/call_window.py" line="520" />
       <source>Copy room ID</source>
       <translation>Copy room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="519" />
+      <location filename="../../app/ui/call_window.py" line="522" />
       <source>Copy room link (opens Huddle)</source>
       <translation>Copy room link (opens Huddle)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="524" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>Copy invite link (opens in a browser)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="523" />
+      <location filename="../../app/ui/call_window.py" line="526" />
       <source>Invite</source>
       <translation>Invite</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="526" />
+      <location filename="../../app/ui/call_window.py" line="529" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>Copy the room ID or a link that joins this room</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="543" />
+      <location filename="../../app/ui/call_window.py" line="546" />
       <source>Copied: %1</source>
       <translation>Copied: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="549" />
+      <location filename="../../app/ui/call_window.py" line="552" />
       <source>Grid: everyone alike</source>
       <translation>Grid: everyone alike</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="550" />
+      <location filename="../../app/ui/call_window.py" line="553" />
       <source>Speaker: who talks, large</source>
       <translation>Speaker: who talks, large</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="560" />
-      <location filename="../../app/ui/call_window.py" line="729" />
+      <location filename="../../app/ui/call_window.py" line="563" />
+      <location filename="../../app/ui/call_window.py" line="732" />
       <source>Hide self view</source>
       <translation>Hide self view</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="563" />
-      <location filename="../../app/ui/call_window.py" line="726" />
+      <location filename="../../app/ui/call_window.py" line="566" />
+      <location filename="../../app/ui/call_window.py" line="729" />
       <source>Unpin</source>
       <translation>Unpin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="566" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>View</source>
       <translation>View</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="570" />
+      <location filename="../../app/ui/call_window.py" line="573" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="625" />
+      <location filename="../../app/ui/call_window.py" line="628" />
       <source>Stop recording</source>
       <translation>Stop recording</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="629" />
+      <location filename="../../app/ui/call_window.py" line="632" />
       <source>Recording to %1</source>
       <translation>Recording to %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="663" />
+      <location filename="../../app/ui/call_window.py" line="666" />
       <source>Recording saved to %1</source>
       <translation>Recording saved to %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="670" />
+      <location filename="../../app/ui/call_window.py" line="673" />
       <source>● Recording %1</source>
       <translation>● Recording %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="678" />
+      <location filename="../../app/ui/call_window.py" line="681" />
       <source>%1 started recording the call</source>
       <translation>%1 started recording the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="678" />
+      <location filename="../../app/ui/call_window.py" line="681" />
       <source>%1 stopped recording</source>
       <translation>%1 stopped recording</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="686" />
       <source>● Recorded by %1</source>
       <translation>● Recorded by %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="701" />
+      <location filename="../../app/ui/call_window.py" line="704" />
       <source>%1 raised their hand</source>
       <translation>%1 raised their hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="710" />
+      <location filename="../../app/ui/call_window.py" line="713" />
       <source>Lower hand</source>
       <translation>Lower hand</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="726" />
+      <location filename="../../app/ui/call_window.py" line="729" />
       <source>Pin for me</source>
       <translation>Pin for me</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="742" />
+      <location filename="../../app/ui/call_window.py" line="745" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="744" />
+      <location filename="../../app/ui/call_window.py" line="747" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="775" />
+      <location filename="../../app/ui/call_window.py" line="778" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="777" />
+      <location filename="../../app/ui/call_window.py" line="780" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="786" />
+      <location filename="../../app/ui/call_window.py" line="789" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="788" />
+      <location filename="../../app/ui/call_window.py" line="791" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="805" />
+      <location filename="../../app/ui/call_window.py" line="808" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="807" />
-      <location filename="../../app/ui/call_window.py" line="863" />
+      <location filename="../../app/ui/call_window.py" line="810" />
+      <location filename="../../app/ui/call_window.py" line="866" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="818" />
+      <location filename="../../app/ui/call_window.py" line="821" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="861" />
+      <location filename="../../app/ui/call_window.py" line="864" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="873" />
+      <location filename="../../app/ui/call_window.py" line="876" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="878" />
+      <location filename="../../app/ui/call_window.py" line="881" />
       <source>your screen</source>
       <translation>your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="880" />
+      <location filename="../../app/ui/call_window.py" line="883" />
       <source>the window “%1”</source>
       <translation>the window “%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="883" />
+      <location filename="../../app/ui/call_window.py" line="886" />
       <source>You are sharing %1 with everyone.</source>
       <translation>You are sharing %1 with everyone.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="899" />
+      <location filename="../../app/ui/call_window.py" line="902" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="912" />
+      <location filename="../../app/ui/call_window.py" line="915" />
       <source>network ~%1</source>
       <translation>network ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="915" />
+      <location filename="../../app/ui/call_window.py" line="918" />
       <source>jitter %1</source>
       <translation>jitter %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="916" />
+      <location filename="../../app/ui/call_window.py" line="919" />
       <source>decode %1</source>
       <translation>decode %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="919" />
+      <location filename="../../app/ui/call_window.py" line="922" />
       <source>paint %1</source>
       <translation>paint %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="923" />
+      <location filename="../../app/ui/call_window.py" line="926" />
       <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
       <translation>latency ≈ %1 ms + capture→sent (at the sender)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="927" />
+      <location filename="../../app/ui/call_window.py" line="930" />
       <source>~ estimated (half the round trip); the rest measured here</source>
       <translation>~ estimated (half the round trip); the rest measured here</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="987" />
+      <location filename="../../app/ui/call_window.py" line="990" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="996" />
+      <location filename="../../app/ui/call_window.py" line="999" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="996" />
+      <location filename="../../app/ui/call_window.py" line="999" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1083" />
+      <location filename="../../app/ui/call_window.py" line="1086" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1087" />
+      <location filename="../../app/ui/call_window.py" line="1090" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1105" />
+      <location filename="../../app/ui/call_window.py" line="1108" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1122" />
+      <location filename="../../app/ui/call_window.py" line="1125" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1123" />
+      <location filename="../../app/ui/call_window.py" line="1126" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1128" />
+      <location filename="../../app/ui/call_window.py" line="1131" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1130" />
+      <location filename="../../app/ui/call_window.py" line="1133" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>

@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1076" />
+      <location filename="../../app/ui/call_window.py" line="1079" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
@@ -45,13 +45,13 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="326" />
-      <location filename="../../app/ui/call_window.py" line="471" />
+      <location filename="../../app/ui/call_window.py" line="474" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="329" />
-      <location filename="../../app/ui/call_window.py" line="488" />
+      <location filename="../../app/ui/call_window.py" line="491" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
@@ -77,37 +77,37 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="356" />
-      <location filename="../../app/ui/call_window.py" line="710" />
+      <location filename="../../app/ui/call_window.py" line="713" />
       <source>Raise hand</source>
       <translation>举手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="363" />
+      <location filename="../../app/ui/call_window.py" line="372" />
       <source>Raise or lower your hand</source>
       <translation>举手或放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="367" />
+      <location filename="../../app/ui/call_window.py" line="376" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="368" />
+      <location filename="../../app/ui/call_window.py" line="377" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="370" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="372" />
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="373" />
+      <location filename="../../app/ui/call_window.py" line="382" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
@@ -118,316 +118,326 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="353" />
-      <location filename="../../app/ui/call_window.py" line="656" />
+      <location filename="../../app/ui/call_window.py" line="659" />
       <source>Record</source>
       <translation>录制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="365" />
+      <location filename="../../app/ui/call_window.py" line="367" />
+      <source>More</source>
+      <translation>更多</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="370" />
+      <source>Record, statistics, devices and settings</source>
+      <translation>录制、统计信息、设备和设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="374" />
       <source>Record what you see and hear to your videos folder (everyone is told)</source>
       <translation>把你看到和听到的内容录制到“视频”文件夹（会通知所有人）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="374" />
+      <location filename="../../app/ui/call_window.py" line="383" />
       <source>Share your screen or a window</source>
       <translation>共享屏幕或某个窗口</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="379" />
+      <location filename="../../app/ui/call_window.py" line="388" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="450" />
+      <location filename="../../app/ui/call_window.py" line="453" />
       <source>None found</source>
       <translation>未找到</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="467" />
-      <location filename="../../app/ui/call_window.py" line="485" />
+      <location filename="../../app/ui/call_window.py" line="470" />
+      <location filename="../../app/ui/call_window.py" line="488" />
       <source>Looking for devices…</source>
       <translation>正在查找设备…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="477" />
+      <location filename="../../app/ui/call_window.py" line="480" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="508" />
+      <location filename="../../app/ui/call_window.py" line="511" />
       <source>React</source>
       <translation>表情回应</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="512" />
+      <location filename="../../app/ui/call_window.py" line="515" />
       <source>Send a reaction everyone sees on your video</source>
       <translation>发送一个所有人都能在你的画面上看到的表情</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="517" />
+      <location filename="../../app/ui/call_window.py" line="520" />
       <source>Copy room ID</source>
       <translation>复制房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="519" />
+      <location filename="../../app/ui/call_window.py" line="522" />
       <source>Copy room link (opens Huddle)</source>
       <translation>复制房间链接（用 Huddle 打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="521" />
+      <location filename="../../app/ui/call_window.py" line="524" />
       <source>Copy invite link (opens in a browser)</source>
       <translation>复制邀请链接（在浏览器中打开）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="523" />
+      <location filename="../../app/ui/call_window.py" line="526" />
       <source>Invite</source>
       <translation>邀请</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="526" />
+      <location filename="../../app/ui/call_window.py" line="529" />
       <source>Copy the room ID or a link that joins this room</source>
       <translation>复制房间 ID 或加入此房间的链接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="543" />
+      <location filename="../../app/ui/call_window.py" line="546" />
       <source>Copied: %1</source>
       <translation>已复制：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="549" />
+      <location filename="../../app/ui/call_window.py" line="552" />
       <source>Grid: everyone alike</source>
       <translation>宫格：每人一样大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="550" />
+      <location filename="../../app/ui/call_window.py" line="553" />
       <source>Speaker: who talks, large</source>
       <translation>演讲者：发言人放大</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="560" />
-      <location filename="../../app/ui/call_window.py" line="729" />
+      <location filename="../../app/ui/call_window.py" line="563" />
+      <location filename="../../app/ui/call_window.py" line="732" />
       <source>Hide self view</source>
       <translation>隐藏自己的画面</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="563" />
-      <location filename="../../app/ui/call_window.py" line="726" />
+      <location filename="../../app/ui/call_window.py" line="566" />
+      <location filename="../../app/ui/call_window.py" line="729" />
       <source>Unpin</source>
       <translation>取消固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="566" />
+      <location filename="../../app/ui/call_window.py" line="569" />
       <source>View</source>
       <translation>视图</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="570" />
+      <location filename="../../app/ui/call_window.py" line="573" />
       <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
       <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="625" />
+      <location filename="../../app/ui/call_window.py" line="628" />
       <source>Stop recording</source>
       <translation>停止录制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="629" />
+      <location filename="../../app/ui/call_window.py" line="632" />
       <source>Recording to %1</source>
       <translation>正在录制到 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="663" />
+      <location filename="../../app/ui/call_window.py" line="666" />
       <source>Recording saved to %1</source>
       <translation>录制已保存到 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="670" />
+      <location filename="../../app/ui/call_window.py" line="673" />
       <source>● Recording %1</source>
       <translation>● 录制中 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="678" />
+      <location filename="../../app/ui/call_window.py" line="681" />
       <source>%1 started recording the call</source>
       <translation>%1 开始录制通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="678" />
+      <location filename="../../app/ui/call_window.py" line="681" />
       <source>%1 stopped recording</source>
       <translation>%1 停止了录制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="683" />
+      <location filename="../../app/ui/call_window.py" line="686" />
       <source>● Recorded by %1</source>
       <translation>● %1 正在录制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="701" />
+      <location filename="../../app/ui/call_window.py" line="704" />
       <source>%1 raised their hand</source>
       <translation>%1 举手了</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="710" />
+      <location filename="../../app/ui/call_window.py" line="713" />
       <source>Lower hand</source>
       <translation>放下手</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="726" />
+      <location filename="../../app/ui/call_window.py" line="729" />
       <source>Pin for me</source>
       <translation>为我固定</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="742" />
+      <location filename="../../app/ui/call_window.py" line="745" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="744" />
+      <location filename="../../app/ui/call_window.py" line="747" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="775" />
+      <location filename="../../app/ui/call_window.py" line="778" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="777" />
+      <location filename="../../app/ui/call_window.py" line="780" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="786" />
+      <location filename="../../app/ui/call_window.py" line="789" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="788" />
+      <location filename="../../app/ui/call_window.py" line="791" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="805" />
+      <location filename="../../app/ui/call_window.py" line="808" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="807" />
-      <location filename="../../app/ui/call_window.py" line="863" />
+      <location filename="../../app/ui/call_window.py" line="810" />
+      <location filename="../../app/ui/call_window.py" line="866" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="818" />
+      <location filename="../../app/ui/call_window.py" line="821" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="861" />
+      <location filename="../../app/ui/call_window.py" line="864" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="873" />
+      <location filename="../../app/ui/call_window.py" line="876" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="878" />
+      <location filename="../../app/ui/call_window.py" line="881" />
       <source>your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="880" />
+      <location filename="../../app/ui/call_window.py" line="883" />
       <source>the window “%1”</source>
       <translation>窗口“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="883" />
+      <location filename="../../app/ui/call_window.py" line="886" />
       <source>You are sharing %1 with everyone.</source>
       <translation>你正在向所有人共享%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="899" />
+      <location filename="../../app/ui/call_window.py" line="902" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="912" />
+      <location filename="../../app/ui/call_window.py" line="915" />
       <source>network ~%1</source>
       <translation>网络 ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="915" />
+      <location filename="../../app/ui/call_window.py" line="918" />
       <source>jitter %1</source>
       <translation>抖动缓冲 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="916" />
+      <location filename="../../app/ui/call_window.py" line="919" />
       <source>decode %1</source>
       <translation>解码 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="919" />
+      <location filename="../../app/ui/call_window.py" line="922" />
       <source>paint %1</source>
       <translation>绘制 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="923" />
+      <location filename="../../app/ui/call_window.py" line="926" />
       <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
       <translation>延迟 ≈ %1 毫秒 + 采集→发送（在发送端）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="927" />
+      <location filename="../../app/ui/call_window.py" line="930" />
       <source>~ estimated (half the round trip); the rest measured here</source>
       <translation>~ 为估算（往返时间的一半）；其余为本端实测</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="987" />
+      <location filename="../../app/ui/call_window.py" line="990" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="996" />
+      <location filename="../../app/ui/call_window.py" line="999" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="996" />
+      <location filename="../../app/ui/call_window.py" line="999" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1083" />
+      <location filename="../../app/ui/call_window.py" line="1086" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1087" />
+      <location filename="../../app/ui/call_window.py" line="1090" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1105" />
+      <location filename="../../app/ui/call_window.py" line="1108" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1122" />
+      <location filename="../../app/ui/call_window.py" line="1125" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1123" />
+      <location filename="../../app/ui/call_window.py" line="1126" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1128" />
+      <location filename="../../app/ui/call_window.py" line="1131" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1130" />
+      <location filename="../../app/ui/call_window.py" line="1133" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
