@@ -852,9 +852,10 @@ class CallWindow(QMainWindow):
         tile = self.tiles.get(stream_id)
         if tile is None:
             return
-        tile.set_mic_muted(info.audio_muted or not info.audio)
+        screen = is_screen_stream(stream_id)
+        tile.set_mic_muted(not screen and (info.audio_muted or not info.audio))
         tile.set_camera_off(info.video_muted or not info.video)
-        if not is_screen_stream(stream_id):
+        if not screen:
             self.participants.set_media(
                 info.user.user_id,
                 mic=info.audio and not info.audio_muted,
@@ -923,11 +924,11 @@ class CallWindow(QMainWindow):
         if not parts:
             return ""
         return (
-            self.tr("latency ≈ %1 ms + capture→sent (at the sender)").replace("%1", f"{total:.0f}")
+            self.tr("latency ≈ %1 ms:").replace("%1", f"{total:.0f}")
             + "\n  "
             + " · ".join(parts)
             + "\n  "
-            + self.tr("~ estimated (half the round trip); the rest measured here")
+            + self.tr("~ estimate (RTT/2); capture→sent is the sender's")
         )
 
     def _play_quality(self, stream_id: str, quality: StreamQuality) -> None:

@@ -108,7 +108,7 @@ class ToastArea(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self._column = QVBoxLayout(self)
-        self._column.setContentsMargins(12, 12, 12, 12)
+        self._column.setContentsMargins(12, 12, 12, 48)  # clear of the tiles' name pills
         self._column.setSpacing(6)
         self._column.addStretch(1)
         self.toasts: list[QLabel] = []
@@ -121,7 +121,9 @@ class ToastArea(QWidget):
         while len(self.toasts) > MAX_TOASTS:
             self._drop(self.toasts[0])
         QTimer.singleShot(TOAST_MS, label, lambda: self._drop(label))
-        self.adjustSize()
+        parent = self.parentWidget()
+        if parent is not None:
+            self.setGeometry(parent.rect())
         self.raise_()
         self.show()
         return label

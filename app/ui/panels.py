@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -110,8 +110,10 @@ class ParticipantRow(QWidget):
         self.camera = QLabel()
         self.recording = QLabel("⏺")
         self.recording.setObjectName("recordingMark")
+        self.setMinimumHeight(30)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(6)
         layout.addWidget(self.hand)
         layout.addWidget(self.name, 1)
         layout.addWidget(self.recording)
@@ -199,7 +201,7 @@ class ParticipantsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, user_id)
             row = ParticipantRow()
             row.show_state(name, self.states.get(user_id, ParticipantState()))
-            item.setSizeHint(row.sizeHint())
+            item.setSizeHint(QSize(0, max(34, row.sizeHint().height())))
             self.list.addItem(item)
             self.list.setItemWidget(item, row)
         self.heading.setText(self.tr("In this call: %n", "", 1 + len(self._others)))

@@ -125,6 +125,7 @@ class SettingsDialog(QDialog):
         self.check_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.check_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.check_scroll.setMaximumHeight(140)
+        self.check_scroll.hide()  # until there is something to say
         self._check_task: asyncio.Task[None] | None = None
         # Support: the last call's timeline, quality samples and logs, in one file.
         self.export_button = QPushButton(self.tr("Export diagnostics"))
@@ -210,6 +211,7 @@ class SettingsDialog(QDialog):
         self.check_button.setEnabled(False)
         self.check_progress.setValue(0)
         self.check_progress.show()
+        self.check_scroll.show()
         self.check_result.setText("")
         steps = {
             STEP_DEVICES: self.tr("Checking devices and codecs…"),

@@ -496,12 +496,12 @@ class VideoTile(QWidget):
         painter.setPen(TEXT)
         circle = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
         painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, initials(self.title))
-        if self.status_text:
+        below = QRectF(bounds.left(), circle.bottom() + 8, bounds.width(), 22)
+        if self.status_text and below.bottom() < bounds.height() - 38:  # clear of the name
             font.setPixelSize(13)
             font.setBold(False)
             painter.setFont(font)
             painter.setPen(STATUS_TEXT)
-            below = QRectF(bounds.left(), circle.bottom() + 8, bounds.width(), 22)
             painter.drawText(below, Qt.AlignmentFlag.AlignCenter, self.status_text)
 
     def _paint_overlays(self, painter: QPainter, bounds: QRectF) -> None:
@@ -562,7 +562,11 @@ class VideoTile(QWidget):
 
         if self.show_stats and self.stats_text:
             painter.setFont(stats_font)
-            lines = self.stats_text.splitlines()
+            room = max(40, int(bounds.width()) - 28)
+            lines = [
+                painter.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room)
+                for line in self.stats_text.splitlines()
+            ]
             height = 6 + 16 * len(lines)
             box = QRectF(
                 8,

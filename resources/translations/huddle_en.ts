@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1079" />
+      <location filename="../../app/ui/call_window.py" line="1080" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
@@ -322,7 +322,7 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="810" />
-      <location filename="../../app/ui/call_window.py" line="866" />
+      <location filename="../../app/ui/call_window.py" line="867" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
@@ -332,112 +332,112 @@
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="864" />
+      <location filename="../../app/ui/call_window.py" line="865" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="876" />
+      <location filename="../../app/ui/call_window.py" line="877" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="881" />
+      <location filename="../../app/ui/call_window.py" line="882" />
       <source>your screen</source>
       <translation>your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="883" />
+      <location filename="../../app/ui/call_window.py" line="884" />
       <source>the window “%1”</source>
       <translation>the window “%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="886" />
+      <location filename="../../app/ui/call_window.py" line="887" />
       <source>You are sharing %1 with everyone.</source>
       <translation>You are sharing %1 with everyone.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="902" />
+      <location filename="../../app/ui/call_window.py" line="903" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="915" />
+      <location filename="../../app/ui/call_window.py" line="916" />
       <source>network ~%1</source>
       <translation>network ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="918" />
+      <location filename="../../app/ui/call_window.py" line="919" />
       <source>jitter %1</source>
       <translation>jitter %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="919" />
+      <location filename="../../app/ui/call_window.py" line="920" />
       <source>decode %1</source>
       <translation>decode %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="922" />
+      <location filename="../../app/ui/call_window.py" line="923" />
       <source>paint %1</source>
       <translation>paint %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="926" />
-      <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
-      <translation>latency ≈ %1 ms + capture→sent (at the sender)</translation>
+      <location filename="../../app/ui/call_window.py" line="927" />
+      <source>latency ≈ %1 ms:</source>
+      <translation>latency ≈ %1 ms:</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="930" />
-      <source>~ estimated (half the round trip); the rest measured here</source>
-      <translation>~ estimated (half the round trip); the rest measured here</translation>
+      <location filename="../../app/ui/call_window.py" line="931" />
+      <source>~ estimate (RTT/2); capture→sent is the sender's</source>
+      <translation>~ estimate (RTT/2); capture→sent is the sender's</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="990" />
+      <location filename="../../app/ui/call_window.py" line="991" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="999" />
+      <location filename="../../app/ui/call_window.py" line="1000" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="999" />
+      <location filename="../../app/ui/call_window.py" line="1000" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1086" />
+      <location filename="../../app/ui/call_window.py" line="1087" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1090" />
+      <location filename="../../app/ui/call_window.py" line="1091" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1108" />
+      <location filename="../../app/ui/call_window.py" line="1109" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1125" />
+      <location filename="../../app/ui/call_window.py" line="1126" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1126" />
+      <location filename="../../app/ui/call_window.py" line="1127" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1131" />
+      <location filename="../../app/ui/call_window.py" line="1132" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1133" />
+      <location filename="../../app/ui/call_window.py" line="1134" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -693,27 +693,27 @@
   <context>
     <name>ParticipantRow</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="125" />
+      <location filename="../../app/ui/panels.py" line="127" />
       <source>Recording the call</source>
       <translation>Recording the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="129" />
       <source>Microphone on</source>
       <translation>Microphone on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="129" />
       <source>Muted</source>
       <translation>Muted</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="129" />
+      <location filename="../../app/ui/panels.py" line="131" />
       <source>Camera on</source>
       <translation>Camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="129" />
+      <location filename="../../app/ui/panels.py" line="131" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
@@ -721,12 +721,12 @@
   <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="191" />
+      <location filename="../../app/ui/panels.py" line="193" />
       <source>%1 (you)</source>
       <translation>%1 (you)</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="205" />
+      <location filename="../../app/ui/panels.py" line="207" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>In this call: %n</numerusform>
@@ -850,92 +850,92 @@
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="130" />
+      <location filename="../../app/ui/settings_dialog.py" line="131" />
       <source>Export diagnostics</source>
       <translation>Export diagnostics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="132" />
+      <location filename="../../app/ui/settings_dialog.py" line="133" />
       <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
       <translation>Save the last call's timeline, quality samples and logs in a zip for support</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="178" />
+      <location filename="../../app/ui/settings_dialog.py" line="179" />
       <source>Playing a tone on %1…</source>
       <translation>Playing a tone on %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="188" />
+      <location filename="../../app/ui/settings_dialog.py" line="189" />
       <source>Did you hear three rising notes? If not, choose another speaker.</source>
       <translation>Did you hear three rising notes? If not, choose another speaker.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="190" />
+      <location filename="../../app/ui/settings_dialog.py" line="191" />
       <source>The speaker did not play.</source>
       <translation>The speaker did not play.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="198" />
+      <location filename="../../app/ui/settings_dialog.py" line="199" />
       <source>Saved to %1</source>
       <translation>Saved to %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="215" />
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="216" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="217" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="218" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="219" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="220" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="221" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="240" />
+      <location filename="../../app/ui/settings_dialog.py" line="242" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="245" />
+      <location filename="../../app/ui/settings_dialog.py" line="247" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="246" />
+      <location filename="../../app/ui/settings_dialog.py" line="248" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="250" />
+      <location filename="../../app/ui/settings_dialog.py" line="252" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="252" />
+      <location filename="../../app/ui/settings_dialog.py" line="254" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
     </message>

@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1079" />
+      <location filename="../../app/ui/call_window.py" line="1080" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
@@ -322,7 +322,7 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="810" />
-      <location filename="../../app/ui/call_window.py" line="866" />
+      <location filename="../../app/ui/call_window.py" line="867" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
@@ -332,112 +332,112 @@
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="864" />
+      <location filename="../../app/ui/call_window.py" line="865" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="876" />
+      <location filename="../../app/ui/call_window.py" line="877" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="881" />
+      <location filename="../../app/ui/call_window.py" line="882" />
       <source>your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="883" />
+      <location filename="../../app/ui/call_window.py" line="884" />
       <source>the window “%1”</source>
       <translation>窗口“%1”</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="886" />
+      <location filename="../../app/ui/call_window.py" line="887" />
       <source>You are sharing %1 with everyone.</source>
       <translation>你正在向所有人共享%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="902" />
+      <location filename="../../app/ui/call_window.py" line="903" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="915" />
+      <location filename="../../app/ui/call_window.py" line="916" />
       <source>network ~%1</source>
       <translation>网络 ~%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="918" />
+      <location filename="../../app/ui/call_window.py" line="919" />
       <source>jitter %1</source>
       <translation>抖动缓冲 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="919" />
+      <location filename="../../app/ui/call_window.py" line="920" />
       <source>decode %1</source>
       <translation>解码 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="922" />
+      <location filename="../../app/ui/call_window.py" line="923" />
       <source>paint %1</source>
       <translation>绘制 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="926" />
-      <source>latency ≈ %1 ms + capture→sent (at the sender)</source>
-      <translation>延迟 ≈ %1 毫秒 + 采集→发送（在发送端）</translation>
+      <location filename="../../app/ui/call_window.py" line="927" />
+      <source>latency ≈ %1 ms:</source>
+      <translation>延迟 ≈ %1 毫秒：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="930" />
-      <source>~ estimated (half the round trip); the rest measured here</source>
-      <translation>~ 为估算（往返时间的一半）；其余为本端实测</translation>
+      <location filename="../../app/ui/call_window.py" line="931" />
+      <source>~ estimate (RTT/2); capture→sent is the sender's</source>
+      <translation>~ 为估算（RTT/2）；采集→发送在发送端</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="990" />
+      <location filename="../../app/ui/call_window.py" line="991" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="999" />
+      <location filename="../../app/ui/call_window.py" line="1000" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="999" />
+      <location filename="../../app/ui/call_window.py" line="1000" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1086" />
+      <location filename="../../app/ui/call_window.py" line="1087" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1090" />
+      <location filename="../../app/ui/call_window.py" line="1091" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1108" />
+      <location filename="../../app/ui/call_window.py" line="1109" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1125" />
+      <location filename="../../app/ui/call_window.py" line="1126" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1126" />
+      <location filename="../../app/ui/call_window.py" line="1127" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1131" />
+      <location filename="../../app/ui/call_window.py" line="1132" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1133" />
+      <location filename="../../app/ui/call_window.py" line="1134" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -693,27 +693,27 @@
   <context>
     <name>ParticipantRow</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="125" />
+      <location filename="../../app/ui/panels.py" line="127" />
       <source>Recording the call</source>
       <translation>正在录制通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="129" />
       <source>Microphone on</source>
       <translation>麦克风已开启</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="129" />
       <source>Muted</source>
       <translation>已静音</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="129" />
+      <location filename="../../app/ui/panels.py" line="131" />
       <source>Camera on</source>
       <translation>摄像头已开启</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="129" />
+      <location filename="../../app/ui/panels.py" line="131" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
@@ -721,12 +721,12 @@
   <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="191" />
+      <location filename="../../app/ui/panels.py" line="193" />
       <source>%1 (you)</source>
       <translation>%1（你）</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="205" />
+      <location filename="../../app/ui/panels.py" line="207" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>通话中：%n 人</numerusform>
@@ -849,92 +849,92 @@
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="130" />
+      <location filename="../../app/ui/settings_dialog.py" line="131" />
       <source>Export diagnostics</source>
       <translation>导出诊断信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="132" />
+      <location filename="../../app/ui/settings_dialog.py" line="133" />
       <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
       <translation>将上一次通话的时间线、质量采样和日志保存为 zip 文件，供技术支持使用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="178" />
+      <location filename="../../app/ui/settings_dialog.py" line="179" />
       <source>Playing a tone on %1…</source>
       <translation>正在 %1 上播放提示音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="188" />
+      <location filename="../../app/ui/settings_dialog.py" line="189" />
       <source>Did you hear three rising notes? If not, choose another speaker.</source>
       <translation>听到三个逐渐升高的音了吗？如果没有，请换一个扬声器。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="190" />
+      <location filename="../../app/ui/settings_dialog.py" line="191" />
       <source>The speaker did not play.</source>
       <translation>扬声器没有播放声音。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="198" />
+      <location filename="../../app/ui/settings_dialog.py" line="199" />
       <source>Saved to %1</source>
       <translation>已保存到 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="215" />
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="216" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="217" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="218" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="219" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="220" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="221" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="240" />
+      <location filename="../../app/ui/settings_dialog.py" line="242" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="245" />
+      <location filename="../../app/ui/settings_dialog.py" line="247" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="246" />
+      <location filename="../../app/ui/settings_dialog.py" line="248" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="250" />
+      <location filename="../../app/ui/settings_dialog.py" line="252" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="252" />
+      <location filename="../../app/ui/settings_dialog.py" line="254" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
     </message>

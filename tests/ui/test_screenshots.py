@@ -59,5 +59,19 @@ def test_screenshots_of_the_join_dialog_and_a_call(xvfb, tmp_path: Path) -> None
     looks_rendered(out / "join.png", 1100, 600)
     # The call window fits the 1280×800 screen with room for a window frame and a panel.
     looks_rendered(out / "call.png", 1280, 800, at_least=0.9)
+    for name in (
+        "stats",
+        "presenter",
+        "sharing",
+        "narrow",
+        "rejoin",
+        "picker",
+        "settings",
+        "crash",
+    ):
+        assert (out / f"{name}.png").exists(), name
+    looks_rendered(out / "presenter.png", 1280, 800, at_least=0.9)
+    looks_rendered(out / "narrow.png", 640, 520)
     render(xvfb, tmp_path, out, "zh_CN")
     looks_rendered(out / "join_zh_CN.png", 1100, 600)
+    looks_rendered(out / "call_zh_CN.png", 1280, 800, at_least=0.9)
