@@ -93,6 +93,9 @@ class ErrorCode(enum.IntEnum):
     SCREEN_CAPTURE_UNAVAILABLE = 7007
     MEDIA_FILE_ERROR = 7008
     CODEC_UNSUPPORTED = 7009
+    # 703x: the desktop app's own files
+    RECORDING_FAILED = 7030
+    DIAGNOSTICS_FAILED = 7031
 
     # 8xxx: the engine's connection and state (engine-side)
     SERVER_UNREACHABLE = 8001
@@ -103,6 +106,8 @@ class ErrorCode(enum.IntEnum):
     ENGINE_DESTROYED = 8006
     INVALID_STATE = 8007
     INVALID_ARGUMENT = 8008
+    # 803x: the desktop app
+    JOIN_LINK_INVALID = 8030
 
     @property
     def message(self) -> str:
@@ -188,6 +193,8 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SCREEN_CAPTURE_UNAVAILABLE: "Screen capture needs a graphical display.",
     ErrorCode.MEDIA_FILE_ERROR: "The media file could not be opened or decoded.",
     ErrorCode.CODEC_UNSUPPORTED: "The video codec is not available on this machine.",
+    ErrorCode.RECORDING_FAILED: "The recording could not be written to its file.",
+    ErrorCode.DIAGNOSTICS_FAILED: "The diagnostics file could not be written.",
     ErrorCode.SERVER_UNREACHABLE: "The room service could not be reached.",
     ErrorCode.REQUEST_TIMEOUT: "The room service did not answer in time.",
     ErrorCode.CONNECTION_LOST: "The connection to the room service was lost.",
@@ -196,6 +203,9 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ENGINE_DESTROYED: "The engine has been destroyed.",
     ErrorCode.INVALID_STATE: "The call is not allowed in the current state.",
     ErrorCode.INVALID_ARGUMENT: "An argument is out of range or of the wrong kind.",
+    ErrorCode.JOIN_LINK_INVALID: (
+        "The link is not a Huddle join link (huddle://join?room=ROOM&server=ws://HOST:PORT/ws)."
+    ),
 }
 
 
