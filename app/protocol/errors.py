@@ -41,6 +41,9 @@ class ErrorCode(enum.IntEnum):
     HEARTBEAT_TIMEOUT = 1011
     SERVER_SHUTTING_DOWN = 1012
     SEND_QUEUE_FULL = 1013
+    ORIGIN_NOT_ALLOWED = 1014
+    LOGIN_TIMEOUT = 1015
+    TOO_MANY_CONNECTIONS = 1016
 
     # 11xx: identifiers and payloads
     ROOM_ID_INVALID = 1101
@@ -62,6 +65,8 @@ class ErrorCode(enum.IntEnum):
     TOKEN_NO_LOGIN_PRIVILEGE = 2007
     TOKEN_NO_PUBLISH_PRIVILEGE = 2008
     TOKEN_NOT_YET_VALID = 2009
+    TOKEN_LIFETIME_TOO_LONG = 2010
+    TOKEN_ALREADY_USED = 2011
 
     # 3xxx: rooms and sessions
     KICKED_DUPLICATE_LOGIN = 3001
@@ -106,6 +111,8 @@ class ErrorCode(enum.IntEnum):
     ENGINE_DESTROYED = 8006
     INVALID_STATE = 8007
     INVALID_ARGUMENT = 8008
+    LOCAL_SERVICE_UNPROVEN = 8010
+    TLS_CERTIFICATE_INVALID = 8011
     # 803x: the desktop app
     JOIN_LINK_INVALID = 8030
 
@@ -143,6 +150,15 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HEARTBEAT_TIMEOUT: "No heartbeat arrived in time; the session was dropped.",
     ErrorCode.SERVER_SHUTTING_DOWN: "The room service is shutting down.",
     ErrorCode.SEND_QUEUE_FULL: "The client read too slowly and fell too far behind.",
+    ErrorCode.ORIGIN_NOT_ALLOWED: (
+        "Web pages from this origin may not connect to the room service "
+        "(its operator can allow it with --allow-origin)."
+    ),
+    ErrorCode.LOGIN_TIMEOUT: "The connection did not log in to a room in time and was closed.",
+    ErrorCode.TOO_MANY_CONNECTIONS: (
+        "The room service has too many connections open, in total or from this address; "
+        "try again later."
+    ),
     ErrorCode.ROOM_ID_INVALID: (
         "The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&*()_+=-`;',.<>/\\."
     ),
@@ -168,6 +184,13 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TOKEN_NO_LOGIN_PRIVILEGE: "The token does not grant the right to log in.",
     ErrorCode.TOKEN_NO_PUBLISH_PRIVILEGE: "The token does not grant the right to publish streams.",
     ErrorCode.TOKEN_NOT_YET_VALID: "The token's issue time is in the future.",
+    ErrorCode.TOKEN_LIFETIME_TOO_LONG: (
+        "The token lives longer than this service allows (24 hours unless its operator "
+        "changed it); mint one with a shorter lifetime."
+    ),
+    ErrorCode.TOKEN_ALREADY_USED: (
+        "The token was already used to log in, and this service accepts each token once."
+    ),
     ErrorCode.KICKED_DUPLICATE_LOGIN: (
         "The same user ID logged in elsewhere; this session was closed."
     ),
@@ -203,6 +226,13 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ENGINE_DESTROYED: "The engine has been destroyed.",
     ErrorCode.INVALID_STATE: "The call is not allowed in the current state.",
     ErrorCode.INVALID_ARGUMENT: "An argument is out of range or of the wrong kind.",
+    ErrorCode.LOCAL_SERVICE_UNPROVEN: (
+        "The program on this computer's room service port could not prove it is your Huddle "
+        "room service, so nothing was sent to it."
+    ),
+    ErrorCode.TLS_CERTIFICATE_INVALID: (
+        "The room service's TLS certificate could not be verified; give the CA file that signed it."
+    ),
     ErrorCode.JOIN_LINK_INVALID: (
         "The link is not a Huddle join link (huddle://join?room=ROOM&server=ws://HOST:PORT/ws)."
     ),
