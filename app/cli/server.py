@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         '"credential":"p"}] (default: none)',
     )
     parser.add_argument(
+        "--dev-tokens",
+        action="store_true",
+        help="let the web page at / mint tokens for any user (development only; off by default)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     parser.add_argument("--log-format", default="json", choices=["json", "text"])
@@ -64,10 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(config: ServiceConfig, host: str, port: int) -> None:
-    server = RoomServer(config, host=host, port=port)
+async def serve(config: ServiceConfig, host: str, port: int, dev_tokens: bool = False) -> None:
+    server = RoomServer(config, host=host, port=port, dev_tokens="on" if dev_tokens else "off")
     await server.start()
     print(f"listening on {server.url}", flush=True)
+    if dev_tokens:
+        print(f"web page (dev tokens ON) at {server.http_url}/", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -110,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if warning := secret_warning(secret):
         log.warning(warning)
     try:
-        asyncio.run(serve(config, args.host, args.port))
+        asyncio.run(serve(config, args.host, args.port, args.dev_tokens))
     except OSError as exc:
         print(
             f"huddle-server: cannot listen on {args.host}:{args.port}: {exc.strerror}",

@@ -92,8 +92,12 @@ class LocalService:
             return "here"
         if await _huddle_answers(self.port):
             return "answered"
+        # The page at http://127.0.0.1:PORT/ may mint tokens, for loopback hosts only.
         server = RoomServer(
-            ServiceConfig(app_id=LOCAL_APP_ID, secret=self.secret), host=LOCAL_HOST, port=self.port
+            ServiceConfig(app_id=LOCAL_APP_ID, secret=self.secret),
+            host=LOCAL_HOST,
+            port=self.port,
+            dev_tokens="local",
         )
         try:
             await server.start()

@@ -17,6 +17,7 @@ from aiohttp import WSMsgType, web
 from app import __version__
 from app.protocol.limits import HARD_FRAME_BYTES, CloseCode
 
+from .pages import DevTokens, PageConfig, add_page_routes
 from .rooms import RoomService, ServiceConfig, Session
 
 log = logging.getLogger("huddle.server")
@@ -139,13 +140,21 @@ async def _close_sockets(app: web.Application) -> None:
         await ws.close(code=CloseCode.GOING_AWAY, message=b"server shutdown")
 
 
-def create_app(config: ServiceConfig, service: RoomService | None = None) -> web.Application:
-    """The aiohttp application of the room service."""
+def create_app(
+    config: ServiceConfig,
+    service: RoomService | None = None,
+    *,
+    dev_tokens: DevTokens = "off",
+    host: str = "127.0.0.1",
+) -> web.Application:
+    """The aiohttp application of the room service (and the browser's page and SDK)."""
     app = web.Application()
     app[SERVICE_KEY] = service or RoomService(config)
     app[SOCKETS_KEY] = set()
     app.router.add_get("/ws", _ws_handler)
     app.router.add_get("/healthz", _healthz)
+    # The browser: the web app, the SDK, development tokens (app/server/pages.py).
+    add_page_routes(app, PageConfig(config.app_id, config.secret, dev_tokens, host))
     app.on_startup.append(_start_sweeper)
     app.on_shutdown.append(_close_sockets)
     app.on_cleanup.append(_stop_sweeper)
@@ -159,11 +168,18 @@ class RoomServer:
     ``url`` is the WebSocket URL clients connect to once started.
     """
 
-    def __init__(self, config: ServiceConfig, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        config: ServiceConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        dev_tokens: DevTokens = "off",
+    ) -> None:
         self.config = config
         self.host = host
         self.port = port
-        self.app = create_app(config)
+        self.app = create_app(config, dev_tokens=dev_tokens, host=host)
         self._runner: web.AppRunner | None = None
 
     @property
