@@ -129,9 +129,10 @@ class Playback:
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
-        if self._link.config.jitter_buffer == "frame":
-            for transceiver in pc.getTransceivers():
-                if transceiver.kind == "video":
+        for transceiver in pc.getTransceivers():
+            if transceiver.kind == "video":
+                seams.use_receiver_estimate(transceiver.receiver)
+                if self._link.config.jitter_buffer == "frame":
                     seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
         await set_local_description(self._link, pc, await pc.createAnswer())
         if pc is self._pc and self.session_id == session_id:

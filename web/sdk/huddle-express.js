@@ -107,6 +107,7 @@
   const QUALITY_INTERVAL_MS = 3000;
   const RTT_CHANNEL = 'huddle-rtt';
   const RETRY_DELAYS_MS = [500, 1000, 2000, 4000];
+  const GATHER_WAIT_MS = 1000;
   // The seed's videoQuality presets (1-3); 4 means "use width/height/frameRate/bitrate".
   const VIDEO_PRESETS = {
     1: { width: 320, height: 240, frameRate: 15, bitrate: 300 },
@@ -548,7 +549,27 @@
         this._channel(channel);
       }
       await this.pc.setLocalDescription(await this.pc.createOffer());
+      await this._gathered();
+      this._described = true;
       await this.engine._signal(this.id, 'offer', { sdp: this.pc.localDescription.sdp });
+    }
+
+    /** Wait (briefly) for ICE gathering, so the description carries the candidates: a peer
+     * that does not trickle (aiortc) can start its checks at once. Candidates found later
+     * still trickle. */
+    _gathered() {
+      const pc = this.pc;
+      if (pc.iceGatheringState === 'complete') return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          pc.removeEventListener('icegatheringstatechange', check);
+          resolve();
+        };
+        const check = () => pc.iceGatheringState === 'complete' && done();
+        const timer = setTimeout(done, GATHER_WAIT_MS);
+        pc.addEventListener('icegatheringstatechange', check);
+      });
     }
 
     _tuneVideo(transceiver, options) {
@@ -575,6 +596,8 @@
         await pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
         await this._flushCandidates();
         await pc.setLocalDescription(await pc.createAnswer());
+        await this._gathered();
+        this._described = true;
         await this.engine._signal(this.id, 'answer', { sdp: pc.localDescription.sdp });
       } else if (msg.kind === 'answer') {
         await pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
@@ -595,7 +618,8 @@
     }
 
     _localCandidate(candidate) {
-      if (this._closed) return;
+      // Until the description is sent, candidates go in it (see _gathered).
+      if (this._closed || !this._described) return;
       const send = candidate && candidate.candidate
         ? this.engine._signal(this.id, 'candidate', {
           candidate: {

@@ -1,0 +1,61 @@
+"""The receiver's bandwidth estimate (REMB) seam: a floor while nothing is lost."""
+
+from __future__ import annotations
+
+from app.engine import _aiortc_seams as seams
+
+FLOOR = seams.ESTIMATE_FLOOR
+
+
+def feed(estimator: seams.FlooredEstimator, start_ms: int, seconds: float, *, lose_every=0):
+    """30 packets a second of one SSRC (and its RTX stream); returns the estimates sent."""
+    sent = []
+    rtx_seq = 10
+    for i in range(int(seconds * 30)):
+        now = start_ms + i * 33
+        seq = (65500 + now // 33) & 0xFFFF  # one stream across calls, wrapping at first
+        if lose_every and i % lose_every == 0:
+            continue
+        estimator.note_packet(1111, seq, now)
+        if i % 7 == 0:  # a retransmission: another SSRC, its own numbers
+            rtx_seq += 1
+            estimator.note_packet(2222, rtx_seq, now)
+        remb = estimator.add(
+            arrival_time_ms=now, abs_send_time=(now * 262) & 0xFFFFFF, payload_size=1000, ssrc=1111
+        )
+        if remb is not None:
+            sent.append(remb[0])
+    return sent
+
+
+def test_the_estimate_never_falls_below_the_floor_without_loss() -> None:
+    estimator = seams.FlooredEstimator(FLOOR)
+    sent = feed(estimator, 0, 5)
+    assert len(sent) >= 5, "an estimate at least every 500 ms"
+    assert min(sent) >= FLOOR
+    assert sent[0] >= FLOOR, "the first one already carries the floor"
+
+
+def test_loss_lifts_the_floor_and_it_comes_back() -> None:
+    estimator = seams.FlooredEstimator(FLOOR)
+    feed(estimator, 0, 2)
+    assert estimator.floor_at(2000) == FLOOR
+    feed(estimator, 2000, 3, lose_every=5)  # 20 % lost
+    assert estimator.floor_at(5000) == 0, "aiortc's own estimate rules"
+    assert estimator.floor_at(5000 + seams.FLOOR_LIFTED_MS) == FLOOR
+    after = feed(estimator, 5000 + seams.FLOOR_LIFTED_MS, 2)
+    assert after and min(after) >= FLOOR
+
+
+def test_stock_estimate_leaves_receivers_alone() -> None:
+    class Receiver:
+        _RTCRtpReceiver__remote_bitrate_estimator = seams.RemoteBitrateEstimator()
+
+    with seams.stock_receiver_estimate():
+        receiver = Receiver()
+        seams.use_receiver_estimate(receiver)
+        assert not isinstance(
+            receiver._RTCRtpReceiver__remote_bitrate_estimator, seams.FlooredEstimator
+        )
+    seams.use_receiver_estimate(receiver)
+    assert isinstance(receiver._RTCRtpReceiver__remote_bitrate_estimator, seams.FlooredEstimator)
