@@ -72,6 +72,10 @@ class Page:
                 str(a.get("value", a.get("description", a.get("type")))) for a in params["args"]
             )
             self.console.append(f"{params['type']}: {text}")
+        elif method == "Log.entryAdded":
+            entry = params["entry"]
+            if entry.get("level") == "error" or entry.get("source") == "security":
+                self.errors.append(f"{entry.get('source')}: {entry.get('text')}")
         elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
             exc = details.get("exception", {})
@@ -107,8 +111,18 @@ class Page:
                 )
             await asyncio.sleep(0.1)
 
+    async def fill(self, selector: str, value: str) -> None:
+        await self.evaluate(
+            f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
+            f" el.value = {json.dumps(value)}; el.dispatchEvent(new Event('input')); }})()"
+        )
+
     async def navigate(self, url: str) -> None:
+        """Open ``url`` and wait until its page has loaded."""
         await self.send("Page.navigate", {"url": url})
+        await self.wait_for(
+            f"location.href === {json.dumps(url)} && document.readyState === 'complete'"
+        )
 
     async def add_init_script(self, source: str) -> None:
         await self.send("Page.addScriptToEvaluateOnNewDocument", {"source": source})
@@ -116,8 +130,9 @@ class Page:
     async def click(self, selector: str) -> None:
         """A real mouse click at the element's centre (a user gesture, unlike el.click())."""
         box = await self.evaluate(
-            f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
-            ".getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()"
+            f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
+            " el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();"
+            " return [r.x + r.width / 2, r.y + r.height / 2]; })()"
         )
         for kind in ("mousePressed", "mouseReleased"):
             await self.send(
@@ -233,6 +248,7 @@ class Chromium:
         self._pages[page.session_id] = page
         await page.send("Page.enable")
         await page.send("Runtime.enable")
+        await page.send("Log.enable")
         if init_script:
             await page.add_init_script(init_script)
         if url:

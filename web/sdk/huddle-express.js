@@ -279,6 +279,12 @@
       this._options = { enableAutoplayDialog: true, objectFit: 'cover', mirror: false, ...options };
       const target = resolveElement(elementOrId);
       let video = target.tagName === 'VIDEO' ? target : null;
+      // A view plays in one place: playing it elsewhere moves it.
+      if (this._video && this._video !== video && this._video.parentNode !== target) {
+        this._video.srcObject = null;
+        if (this._video !== this._container) this._video.remove();
+        this._video = null;
+      }
       if (!video) {
         video = document.createElement('video');
         Object.assign(video.style, { width: '100%', height: '100%', display: 'block' });
@@ -1711,6 +1717,14 @@
         playback.stopped = true;
         this._setPlayerState(playback, 'NO_PLAY', error.code);
         throw error;
+      }
+      // The seed's apps learn the publisher's camera and microphone state when play starts.
+      const info = this._streams.get(streamID);
+      if (info) {
+        Promise.resolve().then(() => {
+          this._emit('remoteCameraStatusUpdate', streamID, info.video_muted ? 'MUTE' : 'OPEN');
+          this._emit('remoteMicStatusUpdate', streamID, info.audio_muted ? 'MUTE' : 'OPEN');
+        });
       }
       return playback.stream;
     }
