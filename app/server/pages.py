@@ -115,6 +115,10 @@ async def _app_file(request: web.Request) -> web.StreamResponse:
     return _file(request, f"app/{name}")
 
 
+async def _favicon(request: web.Request) -> web.StreamResponse:
+    return _file(request, "app/icon.svg")
+
+
 async def _sdk(request: web.Request) -> web.StreamResponse:
     return _file(request, "sdk/huddle-express.js")
 
@@ -181,6 +185,7 @@ def add_page_routes(app: web.Application, config: PageConfig) -> None:
     app[PAGE_CONFIG_KEY] = config
     app.router.add_get("/", _index)
     app.router.add_get("/app/{name}", _app_file)
+    app.router.add_get("/favicon.ico", _favicon)
     app.router.add_get("/sdk/huddle-express.js", _sdk)
     app.router.add_post("/api/dev-token", _dev_token)
     if config.dev_tokens != "off":

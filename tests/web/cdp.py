@@ -148,8 +148,8 @@ class Page:
 class Chromium:
     """``async with Chromium() as browser: page = await browser.new_page(url)``."""
 
-    def __init__(self, extra_flags: tuple[str, ...] = ()) -> None:
-        self.extra_flags = extra_flags
+    def __init__(self, flags: tuple[str, ...] = CHROMIUM_FLAGS) -> None:
+        self.flags = flags
         self._proc: asyncio.subprocess.Process | None = None
         self._profile: str | None = None
         self._http: aiohttp.ClientSession | None = None
@@ -168,8 +168,7 @@ class Chromium:
         self._profile = tempfile.mkdtemp(prefix="huddle-chromium-")
         self._proc = await asyncio.create_subprocess_exec(
             path,
-            *CHROMIUM_FLAGS,
-            *self.extra_flags,
+            *self.flags,
             "--remote-debugging-port=0",
             f"--user-data-dir={self._profile}",
             "about:blank",
