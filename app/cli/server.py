@@ -71,14 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def serve(config: ServiceConfig, host: str, port: int, dev_tokens: bool = False) -> None:
     server = RoomServer(config, host=host, port=port, dev_tokens="on" if dev_tokens else "off")
-    await server.start()
-    print(f"listening on {server.url}", flush=True)
-    if dev_tokens:
-        print(f"web page (dev tokens ON) at {server.http_url}/", flush=True)
+    # Handlers first: whoever reads "listening on" may signal at once.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    await server.start()
+    print(f"listening on {server.url}", flush=True)
+    if dev_tokens:
+        print(f"web page (dev tokens ON) at {server.http_url}/", flush=True)
     try:
         await stop.wait()
     finally:
