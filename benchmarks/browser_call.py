@@ -146,6 +146,7 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
             start = time.monotonic()
             previous = (start, remote.video_frames, start_bytes)
             sent_before = None
+            painted_before = await tab.evaluate("window.__painted || 0")
             while time.monotonic() - start < duration:
                 await asyncio.sleep(1.0)
                 now, frames, got = time.monotonic(), remote.video_frames, _received(playback)
@@ -169,6 +170,16 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                 samples.append(sample)
                 previous = (now, frames, got)
             total = time.monotonic() - start
+            painted_fps = ((await tab.evaluate("window.__painted || 0")) - painted_before) / total
+            # Then the browser only plays: the engine encodes without also decoding.
+            await tab.evaluate("__zg.stopPublishingStream('browser-cam')")
+            await asyncio.sleep(2.0)
+            quiet_before = await tab.evaluate("window.__painted || 0")
+            quiet_start = time.monotonic()
+            await asyncio.sleep(min(duration, 10.0))
+            quiet_fps = ((await tab.evaluate("window.__painted || 0")) - quiet_before) / (
+                time.monotonic() - quiet_start
+            )
             played_stats = await tab.evaluate(PLAYED_STATS) or {}
             first_ms = await tab.evaluate("window.__first")
             painted = await tab.evaluate("window.__painted || 0")
@@ -190,6 +201,8 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                     "login_to_first_frame_ms": round(first_ms, 1) if first_ms else None,
                     "frames_decoded": played_stats.get("frames"),
                     "painted": painted,
+                    "painted_fps": round(painted_fps, 1),
+                    "painted_fps_play_only": round(quiet_fps, 1),
                     "size": f"{played_stats.get('width')}x{played_stats.get('height')}",
                 },
             }
@@ -240,6 +253,7 @@ def markdown(result: dict[str, Any]) -> str:
                 b["kbps"],
                 b["min_kbps"],
                 h["login_to_first_frame_ms"],
+                f"{h['painted_fps']} / {h['painted_fps_play_only']}",
             ]
         )
     return table(
@@ -251,6 +265,7 @@ def markdown(result: dict[str, Any]) -> str:
             "kbps",
             "min kbps (1 s)",
             "browser login→first frame ms",
+            "browser painted fps (both ways / play only)",
         ],
         rows,
     )
