@@ -170,16 +170,22 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                 samples.append(sample)
                 previous = (now, frames, got)
             total = time.monotonic() - start
+            received_kbps = round((_received(playback) - start_bytes) * 8 / 1000 / total)
+            received_fps = round((remote.video_frames - start_frames) / total, 1)
             painted_fps = ((await tab.evaluate("window.__painted || 0")) - painted_before) / total
             # Then the browser only plays: the engine encodes without also decoding.
             await tab.evaluate("__zg.stopPublishingStream('browser-cam')")
             await asyncio.sleep(2.0)
             quiet_before = await tab.evaluate("window.__painted || 0")
+            decoded_before = (await tab.evaluate(PLAYED_STATS) or {}).get("frames", 0)
+            captured_before = local.video.frames
             quiet_start = time.monotonic()
             await asyncio.sleep(min(duration, 10.0))
-            quiet_fps = ((await tab.evaluate("window.__painted || 0")) - quiet_before) / (
-                time.monotonic() - quiet_start
-            )
+            quiet = time.monotonic() - quiet_start
+            quiet_fps = ((await tab.evaluate("window.__painted || 0")) - quiet_before) / quiet
+            decoded = (await tab.evaluate(PLAYED_STATS) or {}).get("frames", 0)
+            decoded_fps = (decoded - decoded_before) / quiet
+            captured_fps = (local.video.frames - captured_before) / quiet
             played_stats = await tab.evaluate(PLAYED_STATS) or {}
             first_ms = await tab.evaluate("window.__first")
             painted = await tab.evaluate("window.__painted || 0")
@@ -187,8 +193,8 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                 "stack": stack,
                 "browser_to_huddle": {
                     "seconds": round(total, 1),
-                    "fps": round((remote.video_frames - start_frames) / total, 1),
-                    "kbps": round((_received(playback) - start_bytes) * 8 / 1000 / total),
+                    "fps": received_fps,
+                    "kbps": received_kbps,
                     "sizes": sorted({f"{s['width']}x{s['height']}" for s in samples}),
                     "seconds_at_640x480": sum(
                         1 for s in samples if (s["width"], s["height"]) == (640, 480)
@@ -203,6 +209,8 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                     "painted": painted,
                     "painted_fps": round(painted_fps, 1),
                     "painted_fps_play_only": round(quiet_fps, 1),
+                    "decoded_fps_play_only": round(decoded_fps, 1),
+                    "engine_captured_fps": round(captured_fps, 1),
                     "size": f"{played_stats.get('width')}x{played_stats.get('height')}",
                 },
             }
