@@ -134,6 +134,15 @@ async def test_join_call_mute_camera_chat_leave(browser, web_server, desktop) ->
         await engine.mute_publish_stream_audio(stream, True)
         await page.wait_for(f"!{ada}.querySelector('.muted-mark').hidden")
 
+        # Share the screen: Ada gets a second stream, and it goes when sharing stops.
+        await page.click("#share")
+        await until(lambda: any(k.endswith("-screen") for k in played), timeout=30)
+        screen_id = next(k for k in played if k.endswith("-screen"))
+        await until(lambda: played[screen_id].width > 0, timeout=30)
+        await page.click("#share")
+        await until(lambda: screen_id not in played, timeout=30)
+        assert await page.evaluate("document.querySelector('#share').textContent") == "Share screen"
+
         # Chat both ways.
         await page.click("#chat-toggle")
         await page.fill("#chat-input", "hello from the browser 👋")

@@ -13,6 +13,7 @@
     user: null,
     local: null, // ZegoLocalStream, shared by the preview and the call
     streamID: null,
+    screen: null, // ZegoLocalStream of a shared screen
     micMuted: false,
     cameraOff: false,
     tiles: new Map(), // key (user ID, or stream ID for a screen) -> tile
@@ -208,6 +209,7 @@
 
   async function leave() {
     if (!call.roomID) return;
+    stopSharing();
     if (call.streamID) zg.stopPublishingStream(call.streamID);
     for (const id of call.played.keys()) zg.stopPlayingStream(id);
     call.played.clear();
@@ -445,6 +447,8 @@
     $('cam').setAttribute('aria-pressed', String(call.cameraOff));
     $('mic').disabled = !call.local || !call.local.audioTrack;
     $('cam').disabled = !call.local || !call.local.config.camera || call.local.config.camera.video === false;
+    $('share').textContent = call.screen ? 'Stop sharing' : 'Share screen';
+    $('share').setAttribute('aria-pressed', String(!!call.screen));
     const me = call.user && call.tiles.get(call.user.userID);
     if (me) {
       me.mic.hidden = !call.micMuted;
@@ -474,6 +478,45 @@
       }
       zg.mutePublishStreamVideo(call.local, call.cameraOff);
     }
+    updateControls();
+  }
+
+  async function toggleShare() {
+    if (call.screen) {
+      stopSharing();
+      return;
+    }
+    let screen;
+    try {
+      screen = await zg.createZegoStream({ screen: { video: true, audio: false } });
+    } catch (err) {
+      toast(`Could not share the screen: ${sentence(err)}`);
+      return;
+    }
+    if (!call.roomID) {
+      zg.destroyStream(screen);
+      return;
+    }
+    call.screen = screen;
+    const streamID = streamIdFor(call.user.userID, 'screen');
+    const tile = tileFor(streamID, `${call.user.userName} (your screen)`);
+    tile.el.classList.add('mine');
+    setCameraOff(tile, false);
+    screen.playVideo(tile.video, { objectFit: 'contain' });
+    // The browser's own "Stop sharing" ends the track.
+    screen.videoTrack.addEventListener('ended', stopSharing);
+    zg.startPublishingStream(streamID, screen);
+    updateControls();
+  }
+
+  function stopSharing() {
+    const screen = call.screen;
+    if (!screen) return;
+    call.screen = null;
+    const streamID = streamIdFor(call.user.userID, 'screen');
+    zg.stopPublishingStream(streamID);
+    zg.destroyStream(screen);
+    removeTile(streamID);
     updateControls();
   }
 
@@ -536,6 +579,7 @@
   $('camera-off').addEventListener('change', showPreviewState);
   $('mic').addEventListener('click', toggleMic);
   $('cam').addEventListener('click', toggleCamera);
+  $('share').addEventListener('click', toggleShare);
   $('chat-toggle').addEventListener('click', toggleChat);
   $('chat-form').addEventListener('submit', sendChat);
   $('leave').addEventListener('click', leave);
@@ -544,7 +588,7 @@
     if (!call.roomID || !e.ctrlKey) return;
     const key = e.key.toLowerCase();
     const action = e.shiftKey
-      ? { c: toggleChat, h: leave }[key]
+      ? { c: toggleChat, h: leave, s: toggleShare }[key]
       : { d: toggleMic, e: toggleCamera }[key];
     if (action) {
       e.preventDefault();
