@@ -92,7 +92,8 @@ PLAYED_STATS = """(async () => {
   const r = await p.session.pc.getStats();
   let v = null;
   r.forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') v = s; });
-  return v && {frames: v.framesDecoded, width: v.frameWidth, height: v.frameHeight};
+  return v && {frames: v.framesDecoded, received: v.framesReceived, dropped: v.framesDropped,
+    width: v.frameWidth, height: v.frameHeight};
 })()"""
 
 
@@ -177,14 +178,16 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
             await tab.evaluate("__zg.stopPublishingStream('browser-cam')")
             await asyncio.sleep(2.0)
             quiet_before = await tab.evaluate("window.__painted || 0")
-            decoded_before = (await tab.evaluate(PLAYED_STATS) or {}).get("frames", 0)
+            stats_before = await tab.evaluate(PLAYED_STATS) or {}
+            decoded_before = stats_before.get("frames", 0)
             captured_before = local.video.frames
             quiet_start = time.monotonic()
             await asyncio.sleep(min(duration, 10.0))
             quiet = time.monotonic() - quiet_start
             quiet_fps = ((await tab.evaluate("window.__painted || 0")) - quiet_before) / quiet
-            decoded = (await tab.evaluate(PLAYED_STATS) or {}).get("frames", 0)
-            decoded_fps = (decoded - decoded_before) / quiet
+            stats_after = await tab.evaluate(PLAYED_STATS) or {}
+            decoded_fps = (stats_after.get("frames", 0) - decoded_before) / quiet
+            arrived_fps = (stats_after.get("received", 0) - stats_before.get("received", 0)) / quiet
             captured_fps = (local.video.frames - captured_before) / quiet
             played_stats = await tab.evaluate(PLAYED_STATS) or {}
             first_ms = await tab.evaluate("window.__first")
@@ -210,6 +213,7 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                     "painted_fps": round(painted_fps, 1),
                     "painted_fps_play_only": round(quiet_fps, 1),
                     "decoded_fps_play_only": round(decoded_fps, 1),
+                    "received_fps_play_only": round(arrived_fps, 1),
                     "engine_captured_fps": round(captured_fps, 1),
                     "size": f"{played_stats.get('width')}x{played_stats.get('height')}",
                 },
