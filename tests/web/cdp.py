@@ -368,13 +368,15 @@ window.__readStamp = (video) => {
   }
   return Number(value & 0xFFFFn) === crc ? Number(counter) : null;
 };
-window.__collectStamps = (video, ms) => new Promise((resolve) => {
-  const stamps = []; let unreadable = 0; const end = performance.now() + ms;
+window.__collectStamps = (video, count, maxMs) => new Promise((resolve) => {
+  // Read frames as they are painted until `count` distinct stamps (or `maxMs` passed).
+  const stamps = []; let unreadable = 0; const end = performance.now() + maxMs;
   const tick = () => {
     const s = window.__readStamp(video);
     if (s === null) unreadable++; else stamps.push(s);
-    if (performance.now() < end) video.requestVideoFrameCallback(tick);
-    else resolve({stamps, unreadable});
+    if (new Set(stamps).size < count && performance.now() < end) {
+      video.requestVideoFrameCallback(tick);
+    } else resolve({stamps, unreadable});
   };
   video.requestVideoFrameCallback(tick);
 });

@@ -95,7 +95,7 @@ async def test_the_seed_page_and_a_desktop_engine_see_and_hear_each_other(
         # Browser side: the remote <video> paints the pattern; its counters read in order.
         remote = "document.querySelector('#remote-video video')"
         await page.wait_for(f"{remote} && __frames.get({remote})?.count > 30")
-        got = await page.evaluate(f"__collectStamps({remote}, 2000)")
+        got = await page.evaluate(f"__collectStamps({remote}, 20, 30000)", timeout=60)
         stamps = got["stamps"]
         assert len(stamps) >= 20, got
         # In order; a callback that runs late may read the same frame twice.

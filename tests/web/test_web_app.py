@@ -94,7 +94,9 @@ async def test_join_call_mute_camera_chat_leave(browser, web_server, desktop) ->
             f"__frames.get({ada}.querySelector('video'))?.count > 20",
             timeout=30,
         )
-        got = await page.evaluate(f"__collectStamps({ada}.querySelector('video'), 1500)")
+        got = await page.evaluate(
+            f"__collectStamps({ada}.querySelector('video'), 10, 20000)", timeout=60
+        )
         assert len(set(got["stamps"])) >= 10 and got["stamps"] == sorted(got["stamps"]), got
         # Ada sees and hears Bea.
         await until(lambda: len(played) == 1, timeout=30)
@@ -230,6 +232,23 @@ async def test_both_ends_reconnect_after_the_service_restarts(
         remote = next(iter(played.values()))
         frames = remote.video_frames
         await until(lambda: remote.video_frames > frames + 20, timeout=30)
+        # The browser logs each refused attempt while the service is down; nothing else.
+        errors = [e for e in page.errors if "ERR_CONNECTION_REFUSED" not in e]
+        assert not errors, errors
+    finally:
+        await page.close()
+
+
+async def test_the_page_speaks_chinese_when_asked(browser, web_server) -> None:
+    page = await browser.new_page(f"{web_server.http_url}/?room=x&lang=zh_CN")
+    try:
+        await page.wait_for("document.documentElement.lang === 'zh-CN'")
+        texts = await page.evaluate(
+            "[document.querySelector('#join-button').textContent,"
+            " document.querySelector('#share').textContent,"
+            " document.querySelector('#chat-input').placeholder]"
+        )
+        assert texts == ["加入", "共享屏幕", "消息（回车发送）"]
         assert not page.errors, page.errors
     finally:
         await page.close()

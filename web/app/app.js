@@ -8,6 +8,70 @@
   const zg = new ZegoExpressEngine(Number(params.get('app') || 1), '');
   const ErrorCode = ZegoExpressEngine.ErrorCode;
 
+  // English is written in place; 简体中文 for browsers that ask for Chinese (or ?lang=zh_CN).
+  const ZH = {
+    'Room ID': '房间 ID',
+    'Your name': '你的名字',
+    Camera: '摄像头',
+    Microphone: '麦克风',
+    Speaker: '扬声器',
+    'Join with camera off': '加入时关闭摄像头',
+    'Join muted': '加入时静音',
+    "Token (from your app's backend)": 'Token（由你的应用后端生成）',
+    'Camera off': '摄像头已关闭',
+    Join: '加入',
+    'Copy invite link': '复制邀请链接',
+    'Copy a link to this room': '复制本房间的链接',
+    Barrage: '弹幕',
+    'Send it flying across the video': '让消息飞过画面',
+    Chat: '聊天',
+    'Chat (Ctrl+Shift+C)': '聊天 (Ctrl+Shift+C)',
+    Leave: '离开',
+    'Leave (Ctrl+Shift+H)': '离开 (Ctrl+Shift+H)',
+    Mute: '静音',
+    Unmute: '取消静音',
+    'Microphone (Ctrl+D)': '麦克风 (Ctrl+D)',
+    'Stop camera': '关闭摄像头',
+    'Start camera': '打开摄像头',
+    'Camera (Ctrl+E)': '摄像头 (Ctrl+E)',
+    'Share screen': '共享屏幕',
+    'Stop sharing': '停止共享',
+    'Share screen (Ctrl+Shift+S)': '共享屏幕 (Ctrl+Shift+S)',
+    'Message (Enter sends)': '消息（回车发送）',
+    'Microphone level': '麦克风音量',
+    Participants: '参与者',
+    'Microphone muted': '麦克风已静音',
+    'None found': '未找到',
+    You: '你',
+    '(you)': '（你）',
+    '(screen)': '（屏幕）',
+    '(your screen)': '（你的屏幕）',
+    'Enter a room ID and your name.': '请输入房间 ID 和你的名字。',
+    'You can still join and watch.': '你仍可以加入并观看。',
+    'The browser was not allowed to use the camera or microphone.': '浏览器未获准使用摄像头或麦克风。',
+    'This server does not hand out tokens: paste one from your app.': '此服务器不发放 token：请粘贴你的应用生成的 token。',
+    'Connection lost — reconnecting…': '连接中断，正在重连…',
+    'Could not reconnect. Leave and join again.': '无法重连。请离开后重新加入。',
+    'You joined this room from somewhere else; this tab left the call.': '你已在别处加入此房间；此页面已退出通话。',
+    'You left the call.': '你已离开通话。',
+    'Could not play': '无法播放',
+    'Could not share the screen:': '无法共享屏幕：',
+    'Not sent:': '未发送：',
+    'Copied:': '已复制：',
+    'This browser cannot make calls (no WebRTC).': '此浏览器无法通话（不支持 WebRTC）。',
+    'error': '错误',
+  };
+  const lang = (params.get('lang') || navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+  const t = (text) => (lang === 'zh' && ZH[text]) || text;
+
+  function translatePage() {
+    if (lang !== 'zh') return;
+    document.documentElement.lang = 'zh-CN';
+    for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.textContent.trim());
+    for (const el of document.querySelectorAll('[title]')) el.title = t(el.title);
+    for (const el of document.querySelectorAll('[placeholder]')) el.placeholder = t(el.placeholder);
+  }
+
   const call = {
     roomID: null,
     user: null,
@@ -54,7 +118,7 @@
 
   function sentence(err) {
     if (!err) return '';
-    if (err.code === ErrorCode.PERMISSION_DENIED) return 'The browser was not allowed to use the camera or microphone.';
+    if (err.code === ErrorCode.PERMISSION_DENIED) return t('The browser was not allowed to use the camera or microphone.');
     if (err.code === ErrorCode.INSECURE_CONTEXT) return err.msg;
     return err.msg || err.message || String(err);
   }
@@ -75,7 +139,7 @@
         });
         break;
       } catch (err) {
-        if (!video || !audio) $('join-error').textContent = `${sentence(err)} You can still join and watch.`;
+        if (!video || !audio) $('join-error').textContent = `${sentence(err)} ${t('You can still join and watch.')}`;
       }
     }
     if (call.local) {
@@ -91,7 +155,7 @@
     const fill = (select, list) => {
       const chosen = select.value;
       select.replaceChildren(...list.map((d) => new Option(d.deviceName, d.deviceID)));
-      if (!list.length) select.append(new Option('None found', ''));
+      if (!list.length) select.append(new Option(t('None found'), ''));
       if (list.some((d) => d.deviceID === chosen)) select.value = chosen;
     };
     fill($('camera'), devices.cameras);
@@ -151,7 +215,7 @@
     const name = $('name').value.trim();
     const error = $('join-error');
     if (!roomID || !name) {
-      error.textContent = 'Enter a room ID and your name.';
+      error.textContent = t('Enter a room ID and your name.');
       return;
     }
     $('join-button').disabled = true;
@@ -165,7 +229,7 @@
         } catch (err) {
           if (err.code === ErrorCode.DEV_TOKENS_DISABLED) {
             $('token-row').hidden = false;
-            throw new Error('This server does not hand out tokens: paste one from your app.');
+            throw new Error(t('This server does not hand out tokens: paste one from your app.'));
           }
           throw err;
         }
@@ -189,7 +253,7 @@
     $('call').hidden = false;
     $('room-title').textContent = call.roomID;
     document.title = `${call.roomID} — Huddle`;
-    const me = tileFor(call.user.userID, `${call.user.userName} (you)`);
+    const me = tileFor(call.user.userID, `${call.user.userName} ${t('(you)')}`);
     me.el.classList.add('me');
     call.micMuted = $('mic-muted').checked;
     call.cameraOff = $('camera-off').checked;
@@ -215,7 +279,7 @@
     call.played.clear();
     await zg.logoutRoom(call.roomID);
     resetCall();
-    toast('You left the call.');
+    toast(t('You left the call.'));
   }
 
   function resetCall() {
@@ -259,7 +323,7 @@
     const mic = document.createElement('span');
     mic.className = 'muted-mark';
     mic.textContent = '🔇';
-    mic.title = 'Microphone muted';
+    mic.title = t('Microphone muted');
     mic.hidden = true;
     caption.append(name, mic);
     el.append(face, video, caption);
@@ -302,7 +366,7 @@
   async function play(stream) {
     if (call.played.has(stream.streamID) || stream.streamID === call.streamID) return;
     const screen = stream.streamID.endsWith('-screen');
-    const tile = tileFor(keyFor(stream), screen ? `${stream.user.userName} (screen)` : stream.user.userName);
+    const tile = tileFor(keyFor(stream), screen ? `${stream.user.userName} ${t('(screen)')}` : stream.user.userName);
     tile.streamID = stream.streamID;
     call.played.set(stream.streamID, null);
     try {
@@ -316,7 +380,7 @@
       if (speaker) view.useAudioOutputDevice(speaker).catch(() => {});
     } catch (err) {
       call.played.delete(stream.streamID);
-      toast(`Could not play ${stream.user.userName}: ${sentence(err)}`);
+      toast(`${t('Could not play')} ${stream.user.userName}: ${sentence(err)}`);
     }
   }
 
@@ -340,16 +404,16 @@
     const state = $('room-state');
     state.dataset.reason = reason;
     const text = {
-      RECONNECTING: 'Connection lost — reconnecting…',
+      RECONNECTING: t('Connection lost — reconnecting…'),
       RECONNECTED: '',
-      RECONNECT_FAILED: 'Could not reconnect. Leave and join again.',
-      KICKOUT: 'You joined this room from somewhere else; this tab left the call.',
+      RECONNECT_FAILED: t('Could not reconnect. Leave and join again.'),
+      KICKOUT: t('You joined this room from somewhere else; this tab left the call.'),
     }[reason];
     if (text !== undefined) state.textContent = text;
     if (reason === 'KICKOUT' || reason === 'RECONNECT_FAILED') {
       const message = text;
       resetCall();
-      $('join-error').textContent = `${message} (error ${errorCode})`;
+      $('join-error').textContent = `${message} (${t('error')} ${errorCode})`;
     }
   });
 
@@ -441,13 +505,13 @@
   // ------------------------------------------------------------ controls
 
   function updateControls() {
-    $('mic').textContent = call.micMuted ? 'Unmute' : 'Mute';
+    $('mic').textContent = t(call.micMuted ? 'Unmute' : 'Mute');
     $('mic').setAttribute('aria-pressed', String(call.micMuted));
-    $('cam').textContent = call.cameraOff ? 'Start camera' : 'Stop camera';
+    $('cam').textContent = t(call.cameraOff ? 'Start camera' : 'Stop camera');
     $('cam').setAttribute('aria-pressed', String(call.cameraOff));
     $('mic').disabled = !call.local || !call.local.audioTrack;
     $('cam').disabled = !call.local || !call.local.config.camera || call.local.config.camera.video === false;
-    $('share').textContent = call.screen ? 'Stop sharing' : 'Share screen';
+    $('share').textContent = t(call.screen ? 'Stop sharing' : 'Share screen');
     $('share').setAttribute('aria-pressed', String(!!call.screen));
     const me = call.user && call.tiles.get(call.user.userID);
     if (me) {
@@ -490,7 +554,7 @@
     try {
       screen = await zg.createZegoStream({ screen: { video: true, audio: false } });
     } catch (err) {
-      toast(`Could not share the screen: ${sentence(err)}`);
+      toast(`${t('Could not share the screen:')} ${sentence(err)}`);
       return;
     }
     if (!call.roomID) {
@@ -499,7 +563,7 @@
     }
     call.screen = screen;
     const streamID = streamIdFor(call.user.userID, 'screen');
-    const tile = tileFor(streamID, `${call.user.userName} (your screen)`);
+    const tile = tileFor(streamID, `${call.user.userName} ${t('(your screen)')}`);
     tile.el.classList.add('mine');
     setCameraOff(tile, false);
     screen.playVideo(tile.video, { objectFit: 'contain' });
@@ -541,19 +605,19 @@
       ? await zg.sendBarrageMessage(call.roomID, text)
       : await zg.sendBroadcastMessage(call.roomID, text);
     if (result.errorCode) {
-      toast(`Not sent: ${result.extendedData || `error ${result.errorCode}`}`);
+      toast(`${t('Not sent:')} ${result.extendedData || `${t('error')} ${result.errorCode}`}`);
       return;
     }
     input.value = '';
     if (barrage) flyBarrage(text);
-    addMessage('You', text, barrage ? 'mine barrage-message' : 'mine');
+    addMessage(t('You'), text, barrage ? 'mine barrage-message' : 'mine');
   }
 
   async function copyInvite() {
     const link = `${location.origin}/?room=${encodeURIComponent(call.roomID)}`;
     try {
       await navigator.clipboard.writeText(link);
-      toast(`Copied: ${link}`);
+      toast(`${t('Copied:')} ${link}`);
     } catch (err) {
       toast(link);
     }
@@ -597,11 +661,12 @@
   });
   window.addEventListener('pagehide', () => zg.destroyEngine());
 
+  translatePage();
   $('room').value = params.get('room') || '';
   $('name').value = localStorage.getItem('huddle.name') || '';
   (params.get('room') ? $('name') : $('room')).focus();
   zg.checkSystemRequirements().then((found) => {
-    if (!found.webRTC) $('join-error').textContent = 'This browser cannot make calls (no WebRTC).';
+    if (!found.webRTC) $('join-error').textContent = t('This browser cannot make calls (no WebRTC).');
   });
   openDevices();
 })();
