@@ -7,7 +7,8 @@ Headless Chromium (fake camera, 640x480 at 30 fps) runs the JavaScript SDK and p
 a Huddle engine in this process plays it and, each second, reads the size, decoded frame
 rate and received bitrate, while the browser's getStats() says what it sends and why it holds
 back (``qualityLimitationReason``, the congestion controller's ``availableOutgoingBitrate``).
-The engine publishes the test pattern the other way; the browser times login -> first frame
+A second engine, in its own process as a desktop app would be, publishes the test pattern the
+other way; the browser times login -> first frame
 painted (requestVideoFrameCallback) and its decoded frame rate.
 
 ``huddle`` is the engine as shipped (receiver-side bandwidth estimate from
@@ -32,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiohttp import web
 
-from app.engine import CustomConfig, Engine, EngineConfig, RoomConfig, UpdateType, User
+from app.engine import Engine, EngineConfig, RoomConfig, UpdateType, User
 from app.engine import _aiortc_seams as seams
 from app.server import RoomServer, ServiceConfig, mint_token
-from benchmarks._common import machine, parser, run, table
+from benchmarks._common import finish, machine, parser, read_json, run, spawn, stop, table
 from tests.helpers import until
 from tests.web.cdp import Chromium
 
@@ -117,13 +118,19 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
     async with server:
         engine = Engine(APP_ID, server.url, replace(engine_config))
         tab = None
+        publisher = None
         try:
             token = mint_token(app_id=APP_ID, secret=secret, user_id="engine", room_id=room)
             assert await engine.login_room(
                 room, token, User("engine", "Engine"), RoomConfig(user_update=True)
             )
-            local = await engine.create_stream(custom=CustomConfig(video="pattern", audio="tone"))
-            assert await engine.start_publishing_stream("engine-cam", local)
+            # The desktop side's camera: a publisher in its own process, as a desktop app is.
+            publisher = await spawn(
+                "huddle-publish",
+                *("--server", server.url, "--secret", secret, "--room", room),
+                *("--user", "desktop", "--stream", "engine-cam", "--audio"),
+            )
+            await read_json(publisher, "ready")
             played: dict[str, Any] = {}
 
             async def on_streams(room_id, update_type, streams, extended) -> None:
@@ -180,7 +187,6 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
             quiet_before = await tab.evaluate("window.__painted || 0")
             stats_before = await tab.evaluate(PLAYED_STATS) or {}
             decoded_before = stats_before.get("frames", 0)
-            captured_before = local.video.frames
             quiet_start = time.monotonic()
             await asyncio.sleep(min(duration, 10.0))
             quiet = time.monotonic() - quiet_start
@@ -188,7 +194,6 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
             stats_after = await tab.evaluate(PLAYED_STATS) or {}
             decoded_fps = (stats_after.get("frames", 0) - decoded_before) / quiet
             arrived_fps = (stats_after.get("received", 0) - stats_before.get("received", 0)) / quiet
-            captured_fps = (local.video.frames - captured_before) / quiet
             played_stats = await tab.evaluate(PLAYED_STATS) or {}
             first_ms = await tab.evaluate("window.__first")
             painted = await tab.evaluate("window.__painted || 0")
@@ -214,7 +219,7 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                     "painted_fps_play_only": round(quiet_fps, 1),
                     "decoded_fps_play_only": round(decoded_fps, 1),
                     "received_fps_play_only": round(arrived_fps, 1),
-                    "engine_captured_fps": round(captured_fps, 1),
+                    "publisher_cpu_percent": (await finish(publisher))["cpu_percent"],
                     "size": f"{played_stats.get('width')}x{played_stats.get('height')}",
                 },
             }
@@ -223,6 +228,8 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                 await tab.evaluate("__zg && __zg.destroyEngine()")
                 await tab.close()
             await engine.destroy_engine()
+            if publisher is not None:
+                await stop(publisher)
 
 
 def _received(playback: Any) -> int:
