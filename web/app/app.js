@@ -351,6 +351,7 @@
     const n = Math.max(1, call.tiles.size);
     const columns = Math.ceil(Math.sqrt(n));
     $('grid').style.gridTemplateColumns = `repeat(${columns}, 1fr)`;
+    $('grid').style.setProperty('--rows', String(Math.ceil(n / columns)));
     updatePeople();
   }
 
