@@ -20,9 +20,11 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   times (REMB) and tells the sender. Its arrival times are event-loop times, so on a busy
   machine they jitter by tens of milliseconds, the estimator reads that as congestion, and a
   browser publisher (whose send rate follows REMB, since aiortc answers without transport-wide
-  congestion control) was held at 200-330 kbps on loopback (measured, see docs/web.md). Huddle
-  puts a floor under the estimate while the receiver sees no real loss; loss above 5 % in a
-  second lifts the floor for 10 s, and aiortc's own estimate rules again.
+  congestion control) was held at 200-330 kbps on loopback (measured, see docs/web.md). For
+  senders that run their own loss-based control (their offer has transport-cc feedback:
+  browsers), Huddle puts a floor under the estimate while the receiver sees no real loss; loss
+  above 5 % in a second lifts the floor for 10 s, and aiortc's own estimate rules again.
+  aiortc senders, which follow REMB alone, keep aiortc's estimate.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -35,6 +37,7 @@ import contextlib
 import contextvars
 import functools
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -302,11 +305,22 @@ class FlooredEstimator(RemoteBitrateEstimator):
         return max(result[0], floor), result[1]
 
 
-def use_receiver_estimate(receiver: Any) -> None:
-    """Give a video receiver Huddle's floored estimate, before any packet reaches it (a no-op
-    inside ``stock_receiver_estimate()``)."""
+_TRANSPORT_CC = re.compile(r"^a=rtcp-fb:\S+ transport-cc", re.MULTILINE)
+
+
+def sender_runs_congestion_control(remote_sdp: str) -> bool:
+    """Does the sender of this offer run its own congestion control? Stacks that offer
+    transport-wide congestion control feedback (browsers, libwebrtc) also back off on loss;
+    aiortc offers no such thing and follows REMB alone."""
+    return bool(_TRANSPORT_CC.search(remote_sdp))
+
+
+def use_receiver_estimate(receiver: Any, remote_sdp: str) -> None:
+    """Give a video receiver Huddle's floored estimate, before any packet reaches it, when the
+    sender (per its offer) has loss-based control of its own; aiortc senders keep aiortc's
+    delay-based estimate. A no-op inside ``stock_receiver_estimate()``."""
     floor = _estimate_floor.get()
-    if floor is None:
+    if floor is None or not sender_runs_congestion_control(remote_sdp):
         return
     _require("receiver_estimate")
     if not isinstance(getattr(receiver, _ESTIMATOR_ATTRIBUTE, None), RemoteBitrateEstimator):

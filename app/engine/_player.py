@@ -131,7 +131,7 @@ class Playback:
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
         for transceiver in pc.getTransceivers():
             if transceiver.kind == "video":
-                seams.use_receiver_estimate(transceiver.receiver)
+                seams.use_receiver_estimate(transceiver.receiver, sdp)
                 if self._link.config.jitter_buffer == "frame":
                     seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
         await set_local_description(self._link, pc, await pc.createAnswer())

@@ -47,15 +47,30 @@ def test_loss_lifts_the_floor_and_it_comes_back() -> None:
     assert after[-1] >= FLOOR
 
 
-def test_stock_estimate_leaves_receivers_alone() -> None:
-    class Receiver:
-        _RTCRtpReceiver__remote_bitrate_estimator = seams.RemoteBitrateEstimator()
+BROWSER_OFFER = (
+    "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtcp-fb:96 goog-remb\r\n"
+    "a=rtcp-fb:96 transport-cc\r\n"
+)
+AIORTC_OFFER = (
+    "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtcp-fb:96 goog-remb\r\na=rtcp-fb:96 nack\r\n"
+)
 
+
+def estimator_of(receiver) -> object:
+    return receiver._RTCRtpReceiver__remote_bitrate_estimator
+
+
+def test_only_senders_with_their_own_control_get_the_floor() -> None:
+    class Receiver:
+        def __init__(self) -> None:
+            self._RTCRtpReceiver__remote_bitrate_estimator = seams.RemoteBitrateEstimator()
+
+    aiortc_sender = Receiver()
+    seams.use_receiver_estimate(aiortc_sender, AIORTC_OFFER)
+    assert not isinstance(estimator_of(aiortc_sender), seams.FlooredEstimator)
     with seams.stock_receiver_estimate():
-        receiver = Receiver()
-        seams.use_receiver_estimate(receiver)
-        assert not isinstance(
-            receiver._RTCRtpReceiver__remote_bitrate_estimator, seams.FlooredEstimator
-        )
-    seams.use_receiver_estimate(receiver)
-    assert isinstance(receiver._RTCRtpReceiver__remote_bitrate_estimator, seams.FlooredEstimator)
+        browser = Receiver()
+        seams.use_receiver_estimate(browser, BROWSER_OFFER)
+        assert not isinstance(estimator_of(browser), seams.FlooredEstimator)
+    seams.use_receiver_estimate(browser, BROWSER_OFFER)
+    assert isinstance(estimator_of(browser), seams.FlooredEstimator)
