@@ -63,11 +63,15 @@ _APP_FILES = ("app.js", "app.css", "icon.svg")
 
 
 def web_root() -> Path:
-    """Where ``web/`` is: beside ``app/`` in a source tree, in the bundle when installed."""
+    """Where ``web/`` is: in the bundle (the .deb), beside ``app/`` in a source tree, or under
+    ``share/huddle`` of the environment a wheel was installed into."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "web"
-    return Path(__file__).resolve().parents[2] / "web"
+    source = Path(__file__).resolve().parents[2] / "web"
+    if source.is_dir():
+        return source
+    return Path(sys.prefix) / "share" / "huddle" / "web"
 
 
 @dataclass(frozen=True)
