@@ -156,9 +156,10 @@ class Playback:
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
-        if self._peer.config.jitter_buffer == "frame":
-            for transceiver in pc.getTransceivers():
-                if transceiver.kind == "video":
+        for transceiver in pc.getTransceivers():
+            if transceiver.kind == "video":
+                seams.use_receiver_estimate(transceiver.receiver, sdp)
+                if self._peer.config.jitter_buffer == "frame":
                     buffer = self._latency.buffer = FrameJitterBuffer()
                     seams.use_jitter_buffer(transceiver.receiver, buffer)
         await set_local_description(self._peer, pc, await pc.createAnswer())
