@@ -121,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept each token for one login only (clients need a fresh token to log back in)",
     )
     parser.add_argument(
+        "--dev-tokens",
+        action="store_true",
+        help="let the web page at / mint tokens for any user (development only; off by default)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     parser.add_argument("--log-format", default="json", choices=["json", "text"])
@@ -134,8 +139,16 @@ async def serve(
     port: int,
     guard: GuardConfig | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    dev_tokens: bool = False,
 ) -> None:
-    server = RoomServer(config, host=host, port=port, guard=guard, ssl_context=ssl_context)
+    server = RoomServer(
+        config,
+        host=host,
+        port=port,
+        guard=guard,
+        ssl_context=ssl_context,
+        dev_tokens="on" if dev_tokens else "off",
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -143,6 +156,8 @@ async def serve(
     await server.start()
     # Only now: whoever reads this line may signal at once.
     print(f"listening on {server.url}", flush=True)
+    if dev_tokens:
+        print(f"web page (dev tokens ON) at {server.http_url}/", flush=True)
     try:
         await stop.wait()
     finally:
@@ -207,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"huddle-server: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(config, args.host, args.port, guard, ssl_context))
+        asyncio.run(serve(config, args.host, args.port, guard, ssl_context, args.dev_tokens))
     except OSError as exc:
         print(
             f"huddle-server: cannot listen on {args.host}:{args.port}: {exc.strerror}",

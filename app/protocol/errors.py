@@ -98,6 +98,12 @@ class ErrorCode(enum.IntEnum):
     SCREEN_CAPTURE_UNAVAILABLE = 7007
     MEDIA_FILE_ERROR = 7008
     CODEC_UNSUPPORTED = 7009
+    # 702x: the browser
+    PERMISSION_DENIED = 7020
+    AUTOPLAY_BLOCKED = 7021
+    # 703x: the desktop app's own files
+    RECORDING_FAILED = 7030
+    DIAGNOSTICS_FAILED = 7031
 
     # 8xxx: the engine's connection and state (engine-side)
     SERVER_UNREACHABLE = 8001
@@ -110,6 +116,13 @@ class ErrorCode(enum.IntEnum):
     INVALID_ARGUMENT = 8008
     LOCAL_SERVICE_UNPROVEN = 8010
     TLS_CERTIFICATE_INVALID = 8011
+    # 802x: the browser and its page
+    BROWSER_UNSUPPORTED = 8020
+    INSECURE_CONTEXT = 8021
+    DEV_TOKENS_DISABLED = 8022
+    DEV_TOKEN_REFUSED = 8023
+    # 803x: the desktop app
+    JOIN_LINK_INVALID = 8030
 
     @property
     def message(self) -> str:
@@ -211,6 +224,14 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SCREEN_CAPTURE_UNAVAILABLE: "Screen capture needs a graphical display.",
     ErrorCode.MEDIA_FILE_ERROR: "The media file could not be opened or decoded.",
     ErrorCode.CODEC_UNSUPPORTED: "The video codec is not available on this machine.",
+    ErrorCode.RECORDING_FAILED: "The recording could not be written to its file.",
+    ErrorCode.DIAGNOSTICS_FAILED: "The diagnostics file could not be written.",
+    ErrorCode.PERMISSION_DENIED: (
+        "The browser or the user refused access to the camera or microphone."
+    ),
+    ErrorCode.AUTOPLAY_BLOCKED: (
+        "The browser blocked sound and video until the user clicks on the page."
+    ),
     ErrorCode.SERVER_UNREACHABLE: "The room service could not be reached.",
     ErrorCode.REQUEST_TIMEOUT: "The room service did not answer in time.",
     ErrorCode.CONNECTION_LOST: "The connection to the room service was lost.",
@@ -225,6 +246,19 @@ _MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.TLS_CERTIFICATE_INVALID: (
         "The room service's TLS certificate could not be verified; give the CA file that signed it."
+    ),
+    ErrorCode.BROWSER_UNSUPPORTED: "This browser lacks WebRTC or WebSockets.",
+    ErrorCode.INSECURE_CONTEXT: (
+        "Camera and microphone need a secure page: https://, or http://localhost or 127.0.0.1."
+    ),
+    ErrorCode.DEV_TOKENS_DISABLED: (
+        "This room service does not mint tokens for browsers; get one from the app's backend."
+    ),
+    ErrorCode.DEV_TOKEN_REFUSED: (
+        "Development tokens are given only to same-origin requests for this service's own host."
+    ),
+    ErrorCode.JOIN_LINK_INVALID: (
+        "The link is not a Huddle join link (huddle://join?room=ROOM&server=ws://HOST:PORT/ws)."
     ),
 }
 
@@ -259,3 +293,30 @@ class CodedError(Exception):
         self.code = code
         self.message = message or code.message
         super().__init__(f"{code.name} ({int(code)}): {self.message}")
+
+
+JS_BEGIN = "// BEGIN GENERATED ERROR CODES"
+JS_END = "// END GENERATED ERROR CODES"
+
+
+def js_block(indent: str = "  ") -> str:
+    """The browser SDK's copy of the table: ``[code, name, sentence]`` rows, between markers."""
+    import json
+
+    lines = [
+        f"{indent}{JS_BEGIN}: python -m app.protocol --js --write web/sdk/huddle-express.js",
+        f"{indent}const ERROR_TABLE = [",
+    ]
+    for code in ErrorCode:
+        row = json.dumps([int(code), code.name, code.message], ensure_ascii=False)
+        lines.append(f"{indent}  {row},")
+    lines += [f"{indent}];", f"{indent}{JS_END}"]
+    return "\n".join(lines) + "\n"
+
+
+def replace_js_block(source: str) -> str:
+    """``source`` with its generated block replaced by the current table."""
+    start = source.index(JS_BEGIN)
+    start = source.rindex("\n", 0, start) + 1
+    end = source.index("\n", source.index(JS_END)) + 1
+    return source[:start] + js_block() + source[end:]

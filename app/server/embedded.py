@@ -160,8 +160,12 @@ class LocalService:
             return "here"
         if await huddle_proves(self.port, self.secret):
             return "answered"
+        # The page at http://127.0.0.1:PORT/ may mint tokens, for loopback hosts only.
         server = RoomServer(
-            ServiceConfig(app_id=LOCAL_APP_ID, secret=self.secret), host=LOCAL_HOST, port=self.port
+            ServiceConfig(app_id=LOCAL_APP_ID, secret=self.secret),
+            host=LOCAL_HOST,
+            port=self.port,
+            dev_tokens="local",
         )
         try:
             await server.start()

@@ -30,6 +30,7 @@ from .guard import (
     proof_handler,
 )
 from .outbox import SocketOutbox
+from .pages import DevTokens, PageConfig, add_page_routes
 from .rooms import RoomService, ServiceConfig, Session
 
 log = logging.getLogger("huddle.server")
@@ -118,8 +119,10 @@ def create_app(
     service: RoomService | None = None,
     *,
     guard: ConnectionGuard | None = None,
+    dev_tokens: DevTokens = "off",
+    host: str = "127.0.0.1",
 ) -> web.Application:
-    """The aiohttp application of the room service."""
+    """The aiohttp application of the room service (and the browser's page and SDK)."""
     app = web.Application(middlewares=[guard_middleware])
     app[SERVICE_KEY] = service or RoomService(config)
     app[GUARD_KEY] = guard or ConnectionGuard()
@@ -127,6 +130,8 @@ def create_app(
     app.router.add_get("/ws", _ws_handler)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get(PROOF_PATH, proof_handler(config.secret))
+    # The browser: the web app, the SDK, development tokens (app/server/pages.py).
+    add_page_routes(app, PageConfig(config.app_id, config.secret, dev_tokens, host))
     app.on_startup.append(_start_sweeper)
     app.on_shutdown.append(_close_sockets)
     app.on_cleanup.append(_stop_sweeper)
@@ -149,13 +154,14 @@ class RoomServer:
         port: int = 0,
         guard: GuardConfig | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        dev_tokens: DevTokens = "off",
     ) -> None:
         self.config = config
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
         self.guard = ConnectionGuard(guard)
-        self.app = create_app(config, guard=self.guard)
+        self.app = create_app(config, guard=self.guard, dev_tokens=dev_tokens, host=host)
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.Server | None = None
 
