@@ -147,7 +147,7 @@ async def _call(browser, server, secret, room, engine_config, duration, stack) -
                 lambda: "browser-cam" in played and played["browser-cam"].video_frames > 0, 60
             )
             remote = played["browser-cam"]
-            playback = engine._playbacks["browser-cam"]
+            playback = engine._playing.playbacks["browser-cam"]  # the receiver, for its byte count
             samples = []
             start_frames = remote.video_frames
             start_bytes = _received(playback)
