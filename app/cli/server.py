@@ -18,6 +18,7 @@ import msgspec
 
 from app import __version__
 from app.protocol.messages import IceServer
+from app.server.janus import JanusRouter
 from app.server.rooms import ServiceConfig
 from app.server.tokens import secret_warning
 from app.server.web import RoomServer
@@ -26,6 +27,8 @@ from ._logging import setup_logging
 from ._secret import SECRET_ENV, SecretError, read_secret
 
 log = logging.getLogger("huddle.server")
+
+JANUS_SECRET_ENV = "HUDDLE_JANUS_SECRET"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
         '"credential":"p"}] (default: none)',
     )
     parser.add_argument(
+        "--janus",
+        action="append",
+        metavar="URL",
+        default=[],
+        help="a Janus WebSocket API URL (ws://127.0.0.1:8188); repeat for several nodes. Rooms "
+        "then send their media through Janus (SFU), each on the least loaded node",
+    )
+    parser.add_argument(
+        "--janus-secret-file",
+        help=f"file holding Janus's api_secret (else ${JANUS_SECRET_ENV} is read)",
+    )
+    parser.add_argument(
+        "--janus-admin-key-file",
+        help="file holding the VideoRoom plugin's admin_key (default: the api_secret)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     parser.add_argument("--log-format", default="json", choices=["json", "text"])
@@ -64,9 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(config: ServiceConfig, host: str, port: int) -> None:
-    server = RoomServer(config, host=host, port=port)
+async def serve(
+    config: ServiceConfig, host: str, port: int, sfu: JanusRouter | None = None
+) -> None:
+    server = RoomServer(config, host=host, port=port, sfu=sfu)
     await server.start()
+    if sfu is not None:
+        for node in sfu.nodes:
+            if not node.up:
+                log.warning("janus %s is not reachable yet: %s", node.url, node.last_error)
     print(f"listening on {server.url}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -85,6 +110,30 @@ def raise_open_file_limit() -> int:
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
+
+
+def _read_file(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
+def janus_router(args: argparse.Namespace) -> JanusRouter | None:
+    """The SFU router for ``--janus`` URLs, or None (peer to peer only)."""
+    if not args.janus:
+        return None
+    for url in args.janus:
+        if not url.startswith(("ws://", "wss://")):
+            raise ValueError(f"--janus wants a ws:// or wss:// URL, got {url!r}")
+    if args.janus_secret_file:
+        api_secret = _read_file(args.janus_secret_file)
+    else:
+        api_secret = os.environ.get(JANUS_SECRET_ENV, "")
+    if not api_secret:
+        raise ValueError(
+            f"--janus needs Janus's api_secret: --janus-secret-file or ${JANUS_SECRET_ENV}"
+        )
+    admin_key = _read_file(args.janus_admin_key_file) if args.janus_admin_key_file else None
+    return JanusRouter(args.janus, api_secret=api_secret, admin_key=admin_key)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     if warning := secret_warning(secret):
         log.warning(warning)
     try:
-        asyncio.run(serve(config, args.host, args.port))
+        sfu = janus_router(args)
+    except (OSError, ValueError) as exc:
+        print(f"huddle-server: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(config, args.host, args.port, sfu))
     except OSError as exc:
         print(
             f"huddle-server: cannot listen on {args.host}:{args.port}: {exc.strerror}",

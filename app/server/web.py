@@ -17,6 +17,7 @@ from aiohttp import WSMsgType, web
 from app import __version__
 from app.protocol.limits import HARD_FRAME_BYTES, CloseCode
 
+from .media import MediaRouter
 from .rooms import RoomService, ServiceConfig, Session
 
 log = logging.getLogger("huddle.server")
@@ -24,6 +25,7 @@ log = logging.getLogger("huddle.server")
 SERVICE_KEY = web.AppKey("service", RoomService)
 SOCKETS_KEY = web.AppKey("sockets", set[web.WebSocketResponse])
 SWEEPER_KEY = web.AppKey("sweeper", asyncio.Task[None])
+SFU_KEY = web.AppKey("sfu", MediaRouter)
 
 SEND_QUEUE_LIMIT = 4096
 """Messages waiting for one slow client before it is disconnected (close 4003)."""
@@ -107,8 +109,22 @@ async def _ws_handler(request: web.Request) -> web.WebSocketResponse:
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    stats = request.app[SERVICE_KEY].stats()
-    return web.json_response({"status": "ok", "version": __version__, **stats})
+    service = request.app[SERVICE_KEY]
+    # With an SFU and none of its nodes reachable the service still signals, but no media
+    # flows: "degraded" and 503, so a load balancer or a monitor notices.
+    status = "ok" if service.healthy else "degraded"
+    body = {"status": status, "version": __version__, **service.stats()}
+    return web.json_response(body, status=200 if service.healthy else 503)
+
+
+async def _start_sfu(app: web.Application) -> None:
+    if SFU_KEY in app:
+        await app[SFU_KEY].start()
+
+
+async def _stop_sfu(app: web.Application) -> None:
+    if SFU_KEY in app:
+        await app[SFU_KEY].close()
 
 
 async def _start_sweeper(app: web.Application) -> None:
@@ -139,10 +155,17 @@ async def _close_sockets(app: web.Application) -> None:
         await ws.close(code=CloseCode.GOING_AWAY, message=b"server shutdown")
 
 
-def create_app(config: ServiceConfig, service: RoomService | None = None) -> web.Application:
-    """The aiohttp application of the room service."""
+def create_app(
+    config: ServiceConfig, service: RoomService | None = None, *, sfu: MediaRouter | None = None
+) -> web.Application:
+    """The aiohttp application of the room service; ``sfu`` (a started and closed with the
+    app) routes the media of ``sfu`` rooms, e.g. :class:`~app.server.janus.JanusRouter`."""
     app = web.Application()
-    app[SERVICE_KEY] = service or RoomService(config)
+    app[SERVICE_KEY] = service or RoomService(config, sfu=sfu)
+    if sfu is not None:
+        app[SFU_KEY] = sfu
+        app.on_startup.append(_start_sfu)
+        app.on_cleanup.append(_stop_sfu)
     app[SOCKETS_KEY] = set()
     app.router.add_get("/ws", _ws_handler)
     app.router.add_get("/healthz", _healthz)
@@ -159,11 +182,18 @@ class RoomServer:
     ``url`` is the WebSocket URL clients connect to once started.
     """
 
-    def __init__(self, config: ServiceConfig, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        config: ServiceConfig,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sfu: MediaRouter | None = None,
+    ) -> None:
         self.config = config
         self.host = host
         self.port = port
-        self.app = create_app(config)
+        self.app = create_app(config, sfu=sfu)
         self._runner: web.AppRunner | None = None
 
     @property
