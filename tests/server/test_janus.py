@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
 import aiohttp
 import pytest
@@ -17,7 +18,7 @@ from app.protocol.errors import ErrorCode
 from app.server import RoomServer, ServiceConfig
 from app.server.janus import JanusRouter
 from app.server.web import SFU_KEY
-from tests.conftest import APP_ID, SECRET
+from tests.conftest import APP_ID, BIN, CLI_SECRET, SECRET
 from tests.helpers import until
 from tests.janus import JanusProcess, janus_missing
 from tests.wsclient import WsClient
@@ -212,3 +213,39 @@ async def test_janus_down_is_a_numbered_error_at_publish_and_play_and_in_healthz
         assert "Janus" in refused.message
         refused = await bob.request(m.Play(id=bob.next_id(), stream_id="cam-1"))
         assert isinstance(refused, m.Error) and refused.code == ErrorCode.MEDIA_SERVER_UNAVAILABLE
+
+
+async def test_huddle_server_with_janus(tmp_path, janus) -> None:
+    """``huddle-server --janus URL``: the secret from a file or the environment, /healthz
+    names the node; without a secret it refuses to start, saying why."""
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(CLI_SECRET + "\n")
+    base = [str(BIN / "huddle-server"), "--port", "0", "--secret-file", str(secret_file)]
+    env = {k: v for k, v in os.environ.items() if k != "HUDDLE_JANUS_SECRET"}
+    refused = await asyncio.create_subprocess_exec(
+        *base, "--janus", janus.url, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, err = await asyncio.wait_for(refused.communicate(), 30)
+    assert refused.returncode == 2 and b"HUDDLE_JANUS_SECRET" in err
+
+    proc = await asyncio.create_subprocess_exec(
+        *base,
+        "--janus",
+        janus.url,
+        env={**env, "HUDDLE_JANUS_SECRET": janus.api_secret},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
+        url = line.removeprefix("listening on ")
+        http = url.replace("ws://", "http://").removesuffix("/ws")
+        async with aiohttp.ClientSession() as session, session.get(f"{http}/healthz") as resp:
+            health = await resp.json()
+        assert resp.status == 200, health
+        assert health["media"] == "sfu"
+        assert [(n["url"], n["up"]) for n in health["janus"]] == [(janus.url, True)]
+    finally:
+        proc.terminate()
+        await asyncio.wait_for(proc.wait(), 30)
+    assert proc.returncode == 0
