@@ -130,10 +130,15 @@ async def test_a_stream_goes_once_to_janus_and_plays_from_it(
     await carol.login("sfu-1", "carol", token("carol"), app_id=APP_ID)
 
     await publish(alice, pcs(), "alice-cam")
-    seen_by_bob = await play(bob, pcs(), "alice-cam")
+    bob_pc = pcs()
+    seen_by_bob = await play(bob, bob_pc, "alice-cam")
     seen_by_carol = await play(carol, pcs(), "alice-cam")
     await until(lambda: len(seen_by_bob) >= 10 and len(seen_by_carol) >= 10, timeout=20)
     assert seen_by_bob == sorted(seen_by_bob)
+    # A player measures its round trip to the SFU with a STUN check on its ICE pair.
+    [receiver] = bob_pc.getReceivers()
+    rtt = await seams.ice_round_trip(receiver)
+    assert rtt is not None and 0 < rtt < 500
 
     status, health = await healthz(sfu_server)
     assert status == 200 and health["status"] == "ok" and health["media"] == "sfu"
