@@ -77,9 +77,7 @@ class JanusProcess:
     ``--janus-secret``.
     """
 
-    def __init__(
-        self, *, debug_level: int = int(os.environ.get("HUDDLE_JANUS_DEBUG", "3"))
-    ) -> None:
+    def __init__(self, *, api_secret: str | None = None, debug_level: int | None = None) -> None:
         n = next(_counter)
         pid = os.getpid()
         self.iface = f"jlo{pid % 10_000_000}n{n}"[:15]
@@ -87,7 +85,7 @@ class JanusProcess:
         # One address per instance: 127.<pid bits>.<n>.  (never 127.0.0.1, which libnice skips)
         self.address = f"127.{1 + pid % 200}.{(pid // 200) % 250 + 1}.{1 + n % 250}"
         self.port = free_port()
-        self.api_secret = secrets.token_hex(16)
+        self.api_secret = api_secret or secrets.token_hex(16)
         self.admin_secret = secrets.token_hex(16)
         # HUDDLE_JANUS_DEBUG=7 (and HUDDLE_JANUS_NICE=1 for libnice) when chasing a problem.
         self.debug_level = debug_level or int(os.environ.get("HUDDLE_JANUS_DEBUG", "3"))

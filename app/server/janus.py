@@ -131,6 +131,7 @@ class JanusNode:
                     failures = 0
                     await self._serve()
                 except asyncio.CancelledError:
+                    self.last_error = "closed"
                     raise
                 except Exception as exc:  # any failure: count it, go down, try again
                     self.last_error = str(exc) or type(exc).__name__
@@ -475,6 +476,9 @@ class JanusRouter:
         log.info("janus room %s for %s on %s", room.janus_id, room.key, node.url)
 
     async def _room_ready(self, room: _Room) -> JanusNode:
+        failed = room.ready is not None and room.ready.done() and not room.ready.cancelled()
+        if failed and room.ready.exception() is not None:
+            room.node, room.ready = None, None  # creating it failed: place it again
         if room.node is None or not room.node.up:
             self._place(room)
         node, ready = room.node, room.ready

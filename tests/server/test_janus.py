@@ -254,3 +254,36 @@ async def test_huddle_server_with_janus(tmp_path, janus) -> None:
         proc.terminate()
         await asyncio.wait_for(proc.wait(), 30)
     assert proc.returncode == 0
+
+
+@pytest.fixture
+async def second_janus(janus):
+    """Another Janus with the same API secret (one --janus-secret serves every node)."""
+    if reason := janus_missing():
+        pytest.skip(reason)
+    running = JanusProcess(api_secret=janus.api_secret)
+    running.start()
+    yield running
+    running.stop()
+
+
+async def test_rooms_are_placed_on_the_least_loaded_node(
+    service_config, janus, second_janus, connect, pcs, token
+) -> None:
+    router = JanusRouter([janus.url, second_janus.url], api_secret=janus.api_secret)
+    async with RoomServer(service_config, sfu=router) as server:
+        first, second = router.nodes
+        await first.wait_up(10)
+        await second.wait_up(10)
+        clients = []
+        for i, room in enumerate(("r-a", "r-b")):
+            pub, viewer = await connect(server.url), await connect(server.url)
+            await pub.login(room, f"pub{i}", token(f"pub{i}"), app_id=APP_ID)
+            await viewer.login(room, f"view{i}", token(f"view{i}"), app_id=APP_ID)
+            await publish(pub, pcs(), f"cam-{i}")
+            clients.append((viewer, f"cam-{i}"))
+        # One room on each node, and each stream plays from its own room's node.
+        assert (first.rooms, second.rooms) == (1, 1)
+        assert (first.publishers, second.publishers) == (1, 1)
+        counters = [await play(viewer, pcs(), stream) for viewer, stream in clients]
+        await until(lambda: all(len(c) > 5 for c in counters), timeout=20)
