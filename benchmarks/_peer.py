@@ -390,6 +390,7 @@ async def huddle_member(args: argparse.Namespace) -> dict[str, Any]:
     say({"ready": True})
     await asyncio.sleep(args.warmup)
     painted = [t.frames_painted for t in tiles]
+    received = [t.frames_received for t in tiles]
     cpu = CpuMeter()
     started = time.monotonic()
     await (await lines()).read()
@@ -397,6 +398,10 @@ async def huddle_member(args: argparse.Namespace) -> dict[str, Any]:
     result = {
         "fps_painted": [
             round((t.frames_painted - p) / elapsed, 1) for t, p in zip(tiles, painted, strict=True)
+        ],
+        "fps_received": [
+            round((t.frames_received - r) / elapsed, 1)
+            for t, r in zip(tiles, received, strict=True)
         ],
         "cpu_percent": cpu.percent(),
     }

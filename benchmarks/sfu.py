@@ -91,12 +91,15 @@ async def all_to_all(url: str, secret: str, members: int, seconds: float, tag: s
             await stop(process)
     cpus = [r["cpu_percent"] for r in results]
     fps = [f for r in results for f in r["fps_painted"]]
+    received = [f for r in results for f in r["fps_received"]]
     return {
         "members": members,
         "cpu_percent_per_client": cpus,
         "cpu_percent_mean": round(statistics.fmean(cpus), 1),
         "fps_painted_per_tile_min": min(fps) if fps else None,
         "fps_painted_per_tile_mean": round(statistics.fmean(fps), 1) if fps else None,
+        "fps_received_per_tile_min": min(received) if received else None,
+        "fps_painted_each": [r["fps_painted"] for r in results],
     }
 
 
