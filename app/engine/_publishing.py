@@ -152,7 +152,9 @@ class Publishing:
             if publication is None:
                 await self._peer.request(lambda rid: m.StopPlay(id=rid, session_id=msg.session_id))
                 return
-            await publication.add_player(msg.session_id, User._from_wire(msg.player))
+            # peer "sfu": the stream's one uplink, to the service's SFU (no player to name).
+            player = User._from_wire(msg.player) if msg.player is not None else None
+            await publication.add_player(msg.session_id, player)
 
         self._link.in_order(handle)
 

@@ -100,6 +100,8 @@ class _Room:
     streams: dict[str, StreamInfo] = field(default_factory=dict)
     ice_servers: list[IceServerConfig] = field(default_factory=list)
     heartbeat_interval: float = 10.0
+    media_mode: str = "p2p"
+    """The room's media mode, from the login reply: "p2p" or "sfu"."""
 
 
 class RoomSession:
@@ -297,6 +299,7 @@ class RoomSession:
                     user_name=room.user.user_name,
                     token=room.token,
                     user_update=room.config.user_update,
+                    media=self.config.media_mode,
                 )
             )
         except BaseException:
@@ -311,6 +314,7 @@ class RoomSession:
         room = self.room
         assert room is not None
         room.heartbeat_interval = reply.heartbeat_interval
+        room.media_mode = reply.media
         room.ice_servers = [
             IceServerConfig(urls=s.urls, username=s.username, credential=s.credential)
             for s in reply.ice_servers

@@ -95,9 +95,13 @@ class Received:
 
 
 @pytest.fixture
-def engine_config() -> EngineConfig:
+def engine_config(media_mode: str) -> EngineConfig:
     return replace(
-        TEST_ENGINE_CONFIG, reconnect_timeout=20.0, reconnect_backoff=(0.1, 0.5), play_timeout=8.0
+        TEST_ENGINE_CONFIG,
+        reconnect_timeout=20.0,
+        reconnect_backoff=(0.1, 0.5),
+        play_timeout=8.0,
+        media_mode=media_mode,
     )
 
 

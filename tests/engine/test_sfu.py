@@ -39,5 +39,5 @@ async def test_six_people_each_publish_and_play_everyone(engines) -> None:
     for i, (engine, _) in enumerate(people):
         assert set(engine.playing.values()) == {PlayerState.PLAYING}, i
         # One uplink per publisher, however many play it.
-        [publication] = engine._publications.values()
+        [publication] = engine._publishing.publications.values()
         assert len(publication._peers) == 1
