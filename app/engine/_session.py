@@ -88,6 +88,8 @@ class RoomLink:
     """Queue signalling work behind what arrived before it."""
     stream_info: Callable[[str], StreamInfo | None]
     """A stream of the room, as last reported (None: not in the room)."""
+    media_mode: Callable[[], str | None]
+    """The room's media mode ("p2p" or "sfu"; None: not in a room)."""
 
 
 @dataclass
@@ -152,6 +154,7 @@ class RoomSession:
             room_state=lambda: self.state,
             in_order=self.in_order,
             stream_info=self.stream_info,
+            media_mode=lambda: self.room.media_mode if self.room else None,
         )
 
     # ------------------------------------------------------------ wiring (by the facade)
