@@ -72,8 +72,12 @@ async def fanout(url: str, secret: str, viewers: int, seconds: float, tag: str) 
     }
 
 
-async def all_to_all(url: str, secret: str, members: int, seconds: float, tag: str) -> dict:
+async def all_to_all(
+    url: str, secret: str, members: int, seconds: float, tag: str, size: str
+) -> dict:
+    width, height = size.split("x")
     common = ["--server", url, "--secret", secret, "--room", tag, "--warmup", "3"]
+    common += ["--width", width, "--height", height]
     processes = []
     try:
         for i in range(members):
@@ -94,6 +98,7 @@ async def all_to_all(url: str, secret: str, members: int, seconds: float, tag: s
     received = [f for r in results for f in r["fps_received"]]
     return {
         "members": members,
+        "size": size,
         "cpu_percent_per_client": cpus,
         "cpu_percent_mean": round(statistics.fmean(cpus), 1),
         "fps_painted_per_tile_min": min(fps) if fps else None,
@@ -127,7 +132,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         if args.members:
             for media in args.media:
                 result = await all_to_all(
-                    servers[media], secret, args.members, args.duration, f"all-{media}"
+                    servers[media], secret, args.members, args.duration, f"all-{media}", args.size
                 )
                 rooms.append({"media": media, **result})
                 print(
@@ -185,11 +190,12 @@ def markdown(result: dict[str, Any]) -> str:
         [[m, k, v] for m, by in result["fanout_ratios"].items() for k, v in by.items()],
     )
     rooms = table(
-        ["media", "members", "CPU % per client (mean)", "CPU % each", "tile fps min", "mean"],
+        ["media", "members", "size", "CPU % per client", "CPU % each", "tile fps min", "mean"],
         [
             [
                 r["media"],
                 r["members"],
+                r["size"],
                 r["cpu_percent_mean"],
                 " ".join(str(c) for c in r["cpu_percent_per_client"]),
                 r["fps_painted_per_tile_min"],
@@ -207,4 +213,5 @@ if __name__ == "__main__":
     cli.add_argument("--duration", type=float, default=10.0, help="seconds measured per run")
     cli.add_argument("--members", type=int, default=6, help="all-to-all room size (0: skip)")
     cli.add_argument("--media", nargs="+", default=["p2p", "sfu"], choices=["p2p", "sfu"])
+    cli.add_argument("--size", default="640x480", help="all-to-all camera size (default 640x480)")
     run(main, markdown, cli.parse_args())
