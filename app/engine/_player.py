@@ -124,8 +124,11 @@ class Playback:
         await asyncio.sleep(RETRY_DELAYS[self._failures])
         self._failures += 1
         if not self.stopped and self.session_id is None:
-            with contextlib.suppress(PlayError):
+            try:
                 await self.request()
+            except PlayError as exc:
+                # Refused (e.g. no media server): the next pause, or NO_PLAY with the code.
+                await self.retry(exc.code)
 
     # ------------------------------------------------------------ the peer connection
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.engine import CustomConfig, PlayerState
+from app.engine import CustomConfig, ErrorCode, PlayError, PlayerState
+from app.server import RoomServer
+from app.server.janus import JanusRouter
 from tests.engine.conftest import Received
 from tests.helpers import until
+from tests.janus import JanusProcess, janus_missing
 
 pytestmark = pytest.mark.parametrize("media_mode", ["sfu"], indirect=True)
 
@@ -41,3 +44,50 @@ async def test_six_people_each_publish_and_play_everyone(engines) -> None:
         # One uplink per publisher, however many play it.
         [publication] = engine._publishing.publications.values()
         assert len(publication._peers) == 1
+
+
+@pytest.fixture
+async def doomed_server(service_config, engine_config):
+    """A room service whose Janus (its own) the test kills."""
+    if reason := janus_missing():
+        pytest.skip(reason)
+    janus = JanusProcess()
+    janus.start()
+    router = JanusRouter([janus.url], api_secret=janus.api_secret)
+    try:
+        async with RoomServer(service_config, sfu=router) as server:
+            yield server, janus
+    finally:
+        janus.stop()
+
+
+async def test_janus_down_fails_publish_and_play_with_its_code(engines, doomed_server) -> None:
+    server, janus = doomed_server
+    a, a_log = await engines("alice", url=server.url)
+    b, b_log = await engines("bob", url=server.url)
+    stream = await b.create_stream(custom=SMALL)
+    assert await b.start_publishing_stream("b-cam", stream)
+    remote = await a.start_playing_stream("b-cam")
+    assert await remote.wait_first_frame(20)
+
+    janus.kill()
+    # The play ends with the media server's code; playing again is refused with it.
+    await until(lambda: a.playing.get("b-cam") == PlayerState.NO_PLAY, timeout=60)
+    assert [e for e in a_log.sequence if e[0] == "player"][-1] == (
+        "player",
+        "b-cam",
+        "NO_PLAY",
+        ErrorCode.MEDIA_SERVER_UNAVAILABLE,
+    )
+    with pytest.raises(PlayError) as refused:
+        await a.start_playing_stream("b-cam")
+    assert refused.value.code == ErrorCode.MEDIA_SERVER_UNAVAILABLE
+    # A new publish is refused with it too, and the room and the call's messages go on.
+    assert not await b.start_publishing_stream("b-screen", stream)
+    assert [e for e in b_log.sequence if e[0] == "publisher"][-1] == (
+        "publisher",
+        "b-screen",
+        "NO_PUBLISH",
+        ErrorCode.MEDIA_SERVER_UNAVAILABLE,
+    )
+    assert await a.send_broadcast_message("still here") > 0
