@@ -92,11 +92,12 @@ async def serve(
         for node in sfu.nodes:
             if not node.up:
                 log.warning("janus %s is not reachable yet: %s", node.url, node.last_error)
-    print(f"listening on {server.url}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Only now: whoever reads this line may signal at once.
+    print(f"listening on {server.url}", flush=True)
     try:
         await stop.wait()
     finally:
