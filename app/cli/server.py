@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         "then send their media through Janus (SFU), each on the least loaded node",
     )
     parser.add_argument(
+        "--janus-secret",
+        help="Janus's api_secret (visible to other users in the process list: prefer "
+        f"--janus-secret-file or ${JANUS_SECRET_ENV})",
+    )
+    parser.add_argument(
         "--janus-secret-file",
         help=f"file holding Janus's api_secret (else ${JANUS_SECRET_ENV} is read)",
     )
@@ -125,13 +130,16 @@ def janus_router(args: argparse.Namespace) -> JanusRouter | None:
     for url in args.janus:
         if not url.startswith(("ws://", "wss://")):
             raise ValueError(f"--janus wants a ws:// or wss:// URL, got {url!r}")
-    if args.janus_secret_file:
+    if args.janus_secret:
+        api_secret = args.janus_secret
+    elif args.janus_secret_file:
         api_secret = _read_file(args.janus_secret_file)
     else:
         api_secret = os.environ.get(JANUS_SECRET_ENV, "")
     if not api_secret:
         raise ValueError(
-            f"--janus needs Janus's api_secret: --janus-secret-file or ${JANUS_SECRET_ENV}"
+            "--janus needs Janus's api_secret: --janus-secret, --janus-secret-file or "
+            f"${JANUS_SECRET_ENV}"
         )
     admin_key = _read_file(args.janus_admin_key_file) if args.janus_admin_key_file else None
     return JanusRouter(args.janus, api_secret=api_secret, admin_key=admin_key)

@@ -287,3 +287,33 @@ async def test_rooms_are_placed_on_the_least_loaded_node(
         assert (first.publishers, second.publishers) == (1, 1)
         counters = [await play(viewer, pcs(), stream) for viewer, stream in clients]
         await until(lambda: all(len(c) > 5 for c in counters), timeout=20)
+
+
+def test_janus_options(tmp_path, monkeypatch) -> None:
+    from app.cli.server import build_parser, janus_router
+
+    monkeypatch.delenv("HUDDLE_JANUS_SECRET", raising=False)
+    parse = build_parser().parse_args
+    assert janus_router(parse([])) is None
+    urls = ["--janus", "ws://127.0.0.1:8188", "--janus", "ws://127.0.0.1:8189"]
+    router = janus_router(parse([*urls, "--janus-secret", "s1"]))
+    assert [n.url for n in router.nodes] == ["ws://127.0.0.1:8188", "ws://127.0.0.1:8189"]
+    assert router.nodes[0]._secret == "s1" and router._admin_key == "s1"
+    (tmp_path / "secret").write_text("s2\n")
+    (tmp_path / "key").write_text("k2\n")
+    router = janus_router(
+        parse(
+            [
+                *urls,
+                "--janus-secret-file",
+                str(tmp_path / "secret"),
+                "--janus-admin-key-file",
+                str(tmp_path / "key"),
+            ]
+        )
+    )
+    assert router.nodes[1]._secret == "s2" and router._admin_key == "k2"
+    with pytest.raises(ValueError, match="api_secret"):
+        janus_router(parse(urls))
+    with pytest.raises(ValueError, match="ws://"):
+        janus_router(parse(["--janus", "http://127.0.0.1:8088", "--janus-secret", "s"]))
