@@ -126,6 +126,9 @@ async def start_server(
         "warning",
         "--heartbeat-timeout",
         "60",
+        # Every benchmark client comes from 127.0.0.1: no per-address cap.
+        "--max-connections-per-ip",
+        "0",
         *sfu,
         env=env,
         stdout=asyncio.subprocess.PIPE,

@@ -4,6 +4,7 @@ belong in benchmarks/BENCHMARKS.md, from full runs."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,14 @@ def test_sfu_fanout_and_all_to_all_beside_p2p() -> None:
         "sfu",
     )
     assert [r.get("media", "p2p") for r in latency["runs"]] == ["p2p", "sfu"]
+
+
+@pytest.mark.timeout(300)
+def test_browser_call_measures_both_directions() -> None:
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (bash tests/run installs it)")
+    result = run("browser_call.py", "--duration", "2", "--stacks", "huddle")
+    (call,) = result["runs"]
+    assert call["stack"] == "huddle"
+    assert call["browser_to_huddle"]["fps"] > 0 and call["browser_to_huddle"]["samples"]
+    assert call["huddle_to_browser"]["frames_decoded"] > 0

@@ -36,6 +36,7 @@ from ._peer import (
 from .data import PlayerState, PlayerStateResult, StreamInfo, StreamQuality
 from .errors import HuddleError, PlayError, raise_as
 from .jitterbuffer import FrameJitterBuffer
+from .latency import meter_for
 from .quality import QualityMeter
 from .streams import RemoteStream, sound_level
 
@@ -62,6 +63,7 @@ class Playback:
         self.stream_id = stream_id
         self.state = PlayerState.NO_PLAY
         self.remote = RemoteStream(stream_id, info)
+        self._latency = meter_for(self.remote)
         self.session_id: str | None = None
         self.audio_muted = False
         self.level = 0.0
@@ -157,10 +159,12 @@ class Playback:
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
-        if self._peer.config.jitter_buffer == "frame":
-            for transceiver in pc.getTransceivers():
-                if transceiver.kind == "video":
-                    seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
+        for transceiver in pc.getTransceivers():
+            if transceiver.kind == "video":
+                seams.use_receiver_estimate(transceiver.receiver, sdp)
+                if self._peer.config.jitter_buffer == "frame":
+                    buffer = self._latency.buffer = FrameJitterBuffer()
+                    seams.use_jitter_buffer(transceiver.receiver, buffer)
         await set_local_description(self._peer, pc, await pc.createAnswer())
         if "\nm=application " not in sdp:
             # No RTT channel offered (the other end is an SFU, which does not pass players'
@@ -211,6 +215,7 @@ class Playback:
             except MediaStreamError:
                 return
             if track.kind == "video":
+                self._latency.frame_decoded(frame.pts)
                 remote._deliver_video(frame)
             else:
                 remote._deliver_audio(frame)

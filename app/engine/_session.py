@@ -284,6 +284,8 @@ class RoomSession:
             on_event=self._on_message,
             on_closed=lambda code: self._on_socket_closed(signalling, code),
             request_timeout=self.config.request_timeout,
+            ca_file=self.config.ca_file,
+            proof_secret=self.config.local_service_secret,
         )
         self._early = []
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -48,6 +48,13 @@ class EngineConfig:
     own copy from the publisher) or "sfu" (each stream goes once to the service's SFU). None:
     the service's default. The room's mode is fixed by whoever creates it; ``Engine.media_mode``
     says which it is."""
+    ca_file: str | None = None
+    """PEM file of the certificate authority (or the self-signed certificate) that signed a
+    ``wss://`` service's certificate. None: the system's trusted authorities."""
+    local_service_secret: bytes | None = field(default=None, repr=False)
+    """The secret of this computer's room service. When set, the engine connects only after
+    the service proves it holds this secret (a challenge on ``/proof``), so a program that
+    took the port first receives no token (LOCAL_SERVICE_UNPROVEN)."""
 
     def __post_init__(self) -> None:
         if self.media_mode not in (None, "p2p", "sfu"):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from app.media.audio import MixerInput
 from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 
@@ -242,6 +243,13 @@ class Engine:
         """Play remote audio on this speaker from now on (also mid-call)."""
         self._check_alive()
         await self._local_media.use_speaker_device(device)
+
+    def open_sound_output(self) -> MixerInput | None:
+        """An input of the speaker's mix for the app's own sounds (notifications, test tones):
+        ``write()`` 48 kHz mono frames to it, ``close()`` it when done. Opens the speaker on
+        first use; None when the engine has no speaker (``EngineConfig.speaker=False``)."""
+        self._check_alive()
+        return self._local_media.audio_output()
 
     async def destroy_stream(self, stream: LocalStream) -> None:
         """Stop publishing the stream and release its devices. Safe to call twice."""

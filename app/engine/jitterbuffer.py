@@ -37,6 +37,8 @@ from aiortc.rtp import RtpPacket
 DEFAULT_LOSS_TIMEOUT = 0.15
 """Seconds a gap may block the next frame before the buffer gives up on it and asks for a
 keyframe. Retransmissions on a LAN take a few milliseconds; this leaves room for ~100 ms RTT."""
+TIMING_KEPT = 64
+"""Frames whose latency stamps wait for the decoder (it is never that far behind)."""
 KEYFRAME_REPEAT = 1.0
 """Seconds to wait for a keyframe before asking again (the request itself may be lost)."""
 
@@ -93,6 +95,12 @@ class FrameJitterBuffer:
         self._want_keyframe = True
         self._asked_at = clock()
         self.stats = JitterStats()
+        # Latency (app/engine/latency.py): when each frame's first packet came, and when the
+        # frame left, by the timestamp the decoded frame will carry (aiortc maps RTP
+        # timestamps to start at the first frame released).
+        self._arrivals: dict[int, float] = {}
+        self._first_released: int | None = None
+        self.timing: dict[int, tuple[float, float]] = {}
 
     # ------------------------------------------------------------ sequence numbers
 
@@ -126,6 +134,10 @@ class FrameJitterBuffer:
             self.stats.duplicates += 1
             return False, None
         self._packets[seq] = packet
+        if packet.timestamp not in self._arrivals:
+            self._arrivals[packet.timestamp] = self._clock()
+            if len(self._arrivals) > 2 * TIMING_KEPT:
+                del self._arrivals[next(iter(self._arrivals))]
         if self._highest is None or seq > self._highest:
             self._highest = seq
         if len(self._packets) > self._capacity:
@@ -165,8 +177,18 @@ class FrameJitterBuffer:
                 self._want_keyframe = False
             self._released_any = True
             self.stats.frames += 1
+            self._stamp(packets[0].timestamp)
             data = b"".join(p._data for p in packets)  # type: ignore[attr-defined]
             return JitterFrame(data=data, timestamp=packets[0].timestamp), packets[0].payload_type
+
+    def _stamp(self, timestamp: int) -> None:
+        now = self._clock()
+        if self._first_released is None:
+            self._first_released = timestamp
+        key = (timestamp - self._first_released) & 0xFFFFFFFF
+        self.timing[key] = (self._arrivals.pop(timestamp, now), now)
+        if len(self.timing) > TIMING_KEPT:
+            del self.timing[next(iter(self.timing))]
 
     def _complete_frame(self, start: int) -> int | None:
         """The sequence number of the last packet of the frame starting at ``start`` if all

@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 import qasync
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -27,13 +27,14 @@ from app.engine import Engine, EngineConfig
 from app.server.embedded import LOCAL_APP_ID, LOCAL_PORT, config_dir, local_url
 from app.tasks import TaskSet
 
-from . import i18n
+from . import crash, diagnostics, i18n
 from .bridge import EngineBridge
 from .call import CallController, JoinError, JoinRequest
 from .call_window import CallWindow
 from .join_dialog import JoinDialog
 from .resources import icon, stylesheet
 from .settings_dialog import SettingsDialog
+from .video import close_all_renderers
 
 log = logging.getLogger("huddle.ui")
 
@@ -67,19 +68,64 @@ class HuddleApp(QObject):
         self.join_dialog.settings_requested.connect(lambda: self._spawn(self.open_settings()))
         self.call_window: CallWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.crash_dialog: crash.CrashReportDialog | None = None
+        self.last_call: diagnostics.CallRecord | None = None
+        """The timeline and quality samples of the current (or last) call."""
+        self._record_calls()
         self._quit = asyncio.Event()
         self._tasks = TaskSet()
+
+    def _record_calls(self) -> None:
+        c, bridge = self.controller, self.bridge
+
+        def event(kind: str, **details: Any) -> None:
+            if self.last_call is not None:
+                self.last_call.event(kind, **details)
+
+        def sample(direction: str, stream_id: str, quality: Any) -> None:
+            if self.last_call is not None and c.request is not None:
+                self.last_call.sample(direction, stream_id, quality)
+
+        c.phase_changed.connect(lambda phase, sentence: event("phase", phase=phase, why=sentence))
+        c.users_changed.connect(lambda users: event("users", users=users))
+        c.remote_added.connect(lambda sid, _r, info: event("stream added", stream_id=sid))
+        c.remote_removed.connect(lambda sid: event("stream removed", stream_id=sid))
+        c.local_changed.connect(
+            lambda: event("local", mic_muted=c.mic_muted, camera_off=c.camera_off)
+        )
+        c.notice.connect(lambda sentence: event("notice", text=sentence))
+        bridge.roomStateChanged.connect(
+            lambda room, reason, code, _x: event("room state", reason=reason, code=code)
+        )
+        bridge.playQualityUpdate.connect(lambda sid, q: sample("play", sid, q))
+        bridge.publishQualityUpdate.connect(lambda sid, q: sample("publish", sid, q))
+
+    def export_diagnostics(self, directory: Path | None = None) -> Path:
+        """The last call's timeline, quality samples and the logs in a zip; its path."""
+        return diagnostics.export(self.last_call, log_dir(), list(_recent.lines), directory)
 
     def _spawn(self, coro) -> asyncio.Task[Any]:
         return self._tasks.spawn(coro)
 
     async def run(self) -> None:
         self.show_join()
+        self.offer_crash_report()
         await self._quit.wait()
         await self.shutdown()
 
     def quit(self) -> None:
         self._quit.set()
+
+    def offer_crash_report(self) -> crash.CrashReportDialog | None:
+        """Huddle crashed last time (a native crash, or a report written then): offer it."""
+        report = crash.unseen_report(self.settings, log_dir())
+        if report is None:
+            return None
+        crash.mark_seen(self.settings, report)
+        dialog = self.crash_dialog = crash.CrashReportDialog(report, self.join_dialog)
+        dialog.setWindowFlag(Qt.WindowType.Window)
+        dialog.show()
+        return dialog
 
     def show_join(self) -> None:
         self.join_dialog.set_busy(False)
@@ -92,6 +138,8 @@ class HuddleApp(QObject):
         self._spawn(self.join(request))
 
     async def join(self, request: JoinRequest) -> bool:
+        self.last_call = diagnostics.CallRecord()
+        self.last_call.event("join", room=request.room_id, mode=request.mode, url=request.url)
         stream = self.join_dialog.take_stream()
         try:
             await self.controller.join(request, stream)
@@ -101,7 +149,7 @@ class HuddleApp(QObject):
             self.join_dialog.show_error(str(exc))
             await self.join_dialog.load_devices()
             return False
-        window = self.call_window = CallWindow(self.controller, self.bridge)
+        window = self.call_window = CallWindow(self.controller, self.bridge, self.settings)
         window.leave_requested.connect(lambda: self._spawn(self.leave(quit_after=window._closing)))
         window.settings_requested.connect(lambda: self._spawn(self.open_settings()))
         window.start()
@@ -110,7 +158,9 @@ class HuddleApp(QObject):
         return True
 
     async def leave(self, *, quit_after: bool = False) -> None:
-        """Leave the call; back to the join dialog (with its devices), or quit."""
+        """Leave the call (asking nothing); back to the join dialog, which offers to rejoin,
+        or quit."""
+        request = self.controller.request
         await self.controller.leave()
         window, self.call_window = self.call_window, None
         if window is not None:
@@ -120,6 +170,8 @@ class HuddleApp(QObject):
         if quit_after:
             self.quit()
         else:
+            if request is not None:
+                self.join_dialog.show_rejoin(request.room_id)
             self.show_join()
 
     async def open_settings(self) -> SettingsDialog:
@@ -129,8 +181,16 @@ class HuddleApp(QObject):
         devices = await self.engine.enum_devices()
         dialog = self.settings_dialog = SettingsDialog(devices, self.settings)
         dialog.applied.connect(self._settings_applied)
+        dialog.export_requested.connect(lambda: dialog.show_export(self._export()))
         dialog.show()
         return dialog
+
+    def _export(self) -> tuple[Path | None, str]:
+        try:
+            return self.export_diagnostics(), ""
+        except diagnostics.DiagnosticsError as exc:
+            log.warning("exporting diagnostics failed: %s", exc)
+            return None, i18n.error_text(exc.code)
 
     def _settings_applied(self, camera: str | None, mic: str | None, speaker: str | None) -> None:
         if self.call_window is not None:
@@ -146,6 +206,7 @@ class HuddleApp(QObject):
             if widget is not None:
                 widget.hide()
         await self.engine.destroy_engine()
+        close_all_renderers()  # every tile's worker joined: nothing left to hang the exit
 
 
 # ---------------------------------------------------------------- logging and crashes
@@ -227,6 +288,7 @@ def install_crash_handler(loop: asyncio.AbstractEventLoop) -> None:
             path = write_crash_report(kind, exc)
             log.error("%s: %s (details in %s)", kind, exc, path)
             tell_user_about_crash(path)
+            crash.mark_seen(open_settings(), path)  # told now: not offered again next start
         except Exception:
             traceback.print_exception(exc)
 
@@ -289,6 +351,7 @@ def run(
         )
         return 1
     log_path = setup_logging()
+    crash.arm(log_dir())  # native crashes (segfaults, aborts) leave their stacks for next time
     settings = open_settings()
     if language:
         settings.setValue("ui/language", language)
@@ -302,11 +365,12 @@ def run(
 
     async def main() -> None:
         if prefill is not None:
-            huddle.join_dialog.apply(prefill)
+            huddle.join_dialog.apply(prefill, toggles=join_now)
             if join_now:
                 asyncio.get_running_loop().call_later(0.5, huddle.join_dialog.join_button.click)
         await huddle.run()
 
     with contextlib.suppress(KeyboardInterrupt), loop:
         loop.run_until_complete(main())
+    crash.disarm()  # a clean exit: nothing to report
     return 0

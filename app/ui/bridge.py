@@ -21,6 +21,7 @@ class EngineBridge(QObject):
     playQualityUpdate = Signal(str, object)
     broadcastMessage = Signal(str, list)  # room_id, [ChatMessage]
     barrageMessage = Signal(str, list)
+    customCommand = Signal(str, object, str)  # room_id, from User, command
     capturedSoundLevelUpdate = Signal(float)
     soundLevelUpdate = Signal(list)  # [SoundLevel]
     deviceError = Signal(int, str)
@@ -41,6 +42,7 @@ class EngineBridge(QObject):
         on("playQualityUpdate", self.playQualityUpdate.emit)
         on("IMRecvBroadcastMessage", self.broadcastMessage.emit)
         on("IMRecvBarrageMessage", self.barrageMessage.emit)
+        on("IMRecvCustomCommand", self.customCommand.emit)
         on(
             "capturedSoundLevelUpdate",
             lambda level: self.capturedSoundLevelUpdate.emit(float(level)),

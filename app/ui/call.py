@@ -4,10 +4,12 @@ published and played, the toggles, messages. The call window shows what this say
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.engine import (
     ChatMessage,
+    CustomConfig,
     DeviceError,
     Engine,
     ErrorCode,
@@ -24,10 +27,11 @@ from app.engine import (
     PlayError,
     RemoteStream,
     RoomConfig,
-    ScreenConfig,
     StreamInfo,
     User,
 )
+from app.media.errors import MediaError
+from app.media.screen import ScreenSource
 from app.protocol.limits import MAX_USER_ID_BYTES
 from app.server.embedded import (
     LOCAL_PORT,
@@ -40,6 +44,7 @@ from app.tasks import TaskSet
 
 from .bridge import EngineBridge
 from .i18n import error_text
+from .screen_picker import ShareSource
 
 log = logging.getLogger("huddle.ui")
 
@@ -78,6 +83,36 @@ def stream_id_for(user_id: str, kind: Literal["cam", "screen"]) -> str:
     return f"{re.sub(r'[^A-Za-z0-9_-]', '_', user_id)}-{kind}"
 
 
+REACTIONS = ("👍", "👏", "😂", "❤️", "🎉", "😮")
+"""The emoji reactions people can send (anything else received is ignored)."""
+
+COMMAND_TAG = "huddle"
+"""Huddle's own custom commands are JSON objects ``{"huddle": kind, ...}``: "hand" (``up``),
+"react" (``emoji``), "recording" (``on``). Other custom commands are left alone."""
+
+
+def encode_command(kind: str, **fields) -> str:
+    return json.dumps({COMMAND_TAG: kind, **fields}, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_command(text: str) -> dict | None:
+    """A Huddle command, checked, or None for anything else."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    kind = data.get(COMMAND_TAG)
+    if kind == "hand" and isinstance(data.get("up"), bool):
+        return data
+    if kind == "react" and data.get("emoji") in REACTIONS:
+        return data
+    if kind == "recording" and isinstance(data.get("on"), bool):
+        return data
+    return None
+
+
 def is_screen_stream(stream_id: str) -> bool:
     """Is this a shared screen (named by ``stream_id_for(user_id, "screen")``)?"""
     return stream_id.endswith("-screen")
@@ -94,6 +129,9 @@ class CallController(QObject):
     chat_received = Signal(object, bool)  # ChatMessage, own
     barrage_received = Signal(object, bool)
     notice = Signal(str)  # a sentence worth showing (a device failed, sharing failed)
+    hands_changed = Signal(object)  # set of user IDs with a raised hand (mine included)
+    reaction = Signal(str, str)  # user_id ("" for me), emoji
+    recording_changed = Signal(str, bool)  # user_id of someone recording, on
 
     def __init__(
         self,
@@ -115,10 +153,18 @@ class CallController(QObject):
         """The ID of the stream this call publishes from the camera and microphone."""
         self.stream: LocalStream | None = None
         self.screen: LocalStream | None = None
+        self.sharing: ShareSource | None = None
+        """What the screen stream shows (a screen or a window)."""
         self.mic_muted = False
         self.camera_off = False
         self.remotes: dict[str, RemoteStream] = {}
         self.users: dict[str, str] = {}
+        self.hands: set[str] = set()
+        """User IDs with a raised hand, mine included."""
+        self.recording_users: set[str] = set()
+        """Others who said they are recording the call."""
+        self.recording = False
+        """This window records the call (and told the others)."""
         self._last_error = 0
         self._tasks = TaskSet()
         bridge.roomStateChanged.connect(self._on_room_state)
@@ -133,6 +179,7 @@ class CallController(QObject):
             lambda _r, chats: [self.barrage_received.emit(c, False) for c in chats]
         )
         bridge.deviceError.connect(lambda code, name: self.notice.emit(error_text(code)))
+        bridge.customCommand.connect(self._on_command)
 
     # ------------------------------------------------------------ phases
 
@@ -218,9 +265,13 @@ class CallController(QObject):
             except LocalServiceError as exc:
                 raise JoinError(str(exc)) from None
             engine.server, engine.app_id = self.local.url, self.local.app_id
+            # The engine, reconnecting too, sends nothing to a service that cannot prove it
+            # is this user's (another program may take the port when the one running it quits).
+            engine.config.local_service_secret = self.local.secret
             user_id = make_user_id(request.user_name)
             return self.local.token(user_id, request.room_id), user_id
         engine.server, engine.app_id = request.url, request.app_id
+        engine.config.local_service_secret = None
         if request.token:
             user_id = token_user_id(request.token)
             if user_id is None:
@@ -251,9 +302,14 @@ class CallController(QObject):
             if stream is not None:
                 await engine.destroy_stream(stream)
         self.stream = self.screen = None
+        self.sharing = None
         for stream_id in list(self.remotes):
             self._forget(stream_id)
         self.users = {}
+        self.hands = set()
+        self.recording_users = set()
+        self.recording = False
+        self.hands_changed.emit(set())
         self._set_phase("left", "")
 
     async def shutdown(self) -> None:
@@ -269,12 +325,69 @@ class CallController(QObject):
         self._tasks.spawn(coro)
 
     def _on_users(self, room_id: str, kind: str, users: list[User]) -> None:
+        hands = set(self.hands)
         for user in users:
             if kind == "ADD":
                 self.users[user.user_id] = user.user_name or user.user_id
             else:
                 self.users.pop(user.user_id, None)
+                self.hands.discard(user.user_id)
+                if user.user_id in self.recording_users:
+                    self.recording_users.discard(user.user_id)
+                    self.recording_changed.emit(user.user_id, False)
         self.users_changed.emit(dict(self.users))
+        if hands != self.hands:
+            self.hands_changed.emit(set(self.hands))
+        if kind == "ADD" and self.user is not None:
+            # Newcomers learn what is up already: my raised hand, my recording.
+            newcomers = [u.user_id for u in users]
+            if self.user.user_id in self.hands:
+                self.spawn(self._command(encode_command("hand", up=True), newcomers))
+            if self.recording:
+                self.spawn(self._command(encode_command("recording", on=True), newcomers))
+
+    # ------------------------------------------------------------ hands, reactions, recording
+
+    def _on_command(self, room_id: str, sender: User, text: str) -> None:
+        command = decode_command(text)
+        if command is None or self.request is None:
+            return
+        kind, user_id = command[COMMAND_TAG], sender.user_id
+        if kind == "hand":
+            (self.hands.add if command["up"] else self.hands.discard)(user_id)
+            self.hands_changed.emit(set(self.hands))
+        elif kind == "react":
+            self.reaction.emit(user_id, command["emoji"])
+        elif kind == "recording":
+            (self.recording_users.add if command["on"] else self.recording_users.discard)(user_id)
+            self.recording_changed.emit(user_id, command["on"])
+
+    async def _command(self, text: str, to: list[str] | None = None) -> bool:
+        try:
+            await self.engine.send_custom_command(text, to)
+        except HuddleError as exc:
+            self.notice.emit(error_text(exc.code))
+            return False
+        return True
+
+    async def set_hand_raised(self, up: bool) -> None:
+        if self.user is None:
+            return
+        if await self._command(encode_command("hand", up=up)):
+            (self.hands.add if up else self.hands.discard)(self.user.user_id)
+            self.hands_changed.emit(set(self.hands))
+
+    async def react(self, emoji: str) -> None:
+        if self.user is None or emoji not in REACTIONS:
+            return
+        if await self._command(encode_command("react", emoji=emoji)):
+            self.reaction.emit("", emoji)
+
+    async def announce_recording(self, on: bool) -> None:
+        """Tell the others this window started (or stopped) recording the call."""
+        self.recording = on
+        if self.user is not None:
+            await self._command(encode_command("recording", on=on))
 
     def _on_streams(self, room_id: str, kind: str, streams: list[StreamInfo]) -> None:
         for info in streams:
@@ -330,25 +443,40 @@ class CallController(QObject):
         await self.engine.mute_publish_stream_video(self.stream, off)
         self.local_changed.emit()
 
-    async def set_screen_sharing(self, share: bool) -> None:
+    async def set_screen_sharing(
+        self,
+        share: bool,
+        source: ShareSource | None = None,
+        exclude: Callable[[], list[tuple[int, int, int, int]]] | None = None,
+    ) -> None:
+        """Share ``source`` (a screen or a window; the first screen by default), blanking the
+        rectangles ``exclude`` gives out of every frame; or stop sharing."""
         if self.user is None:
             return
         stream_id = stream_id_for(self.user.user_id, "screen")
         if not share:
             if self.screen is not None:
-                await self.engine.destroy_stream(self.screen)
-                self.screen = None
+                screen, self.screen = self.screen, None
+                self.sharing = None
+                await self.engine.destroy_stream(screen)
             self.screen_stream_changed.emit(None)
             self.local_changed.emit()
             return
         if self.screen is not None:
             return
+        source = source or ShareSource("screen", "", monitor=1)
         try:
-            self.screen = await self.engine.create_stream(screen=ScreenConfig())
-        except DeviceError as exc:
+            capture = await ScreenSource.open(
+                source.monitor,
+                window=source.window,
+                exclude=exclude if source.kind == "screen" else None,
+            )
+            self.screen = await self.engine.create_stream(custom=CustomConfig(video=capture))
+        except (MediaError, DeviceError) as exc:
             self.notice.emit(error_text(exc.code))
             self.local_changed.emit()
             return
+        self.sharing = source
         await self.engine.start_publishing_stream(stream_id, self.screen)
         self.screen_stream_changed.emit(self.screen)
         self.local_changed.emit()
@@ -366,6 +494,31 @@ class CallController(QObject):
             await engine.use_speaker_device(speaker)
         except HuddleError as exc:
             self.notice.emit(error_text(exc.code))
+
+    async def switch_device(self, kind: str, device_id: str | None) -> bool:
+        """Switch one device mid-call (from the call bar); a failure becomes a notice and the
+        old device stays. True if switched."""
+        engine, stream, request = self.engine, self.stream, self.request
+        if request is None:
+            return False
+        try:
+            if kind == "camera":
+                if stream is None or not stream.has_video or device_id is None:
+                    return False
+                await engine.use_video_device(stream, device_id)
+                request.camera = device_id
+            elif kind == "microphone":
+                if stream is None or not stream.has_audio:
+                    return False
+                await engine.use_audio_device(stream, device_id)
+                request.microphone = device_id
+            else:
+                await engine.use_speaker_device(device_id)
+                request.speaker = device_id
+        except HuddleError as exc:
+            self.notice.emit(error_text(exc.code))
+            return False
+        return True
 
     async def send_message(self, text: str, barrage: bool) -> bool:
         """Send a chat (or barrage) message; False (and a notice) when refused."""

@@ -126,6 +126,19 @@ class JoinDialog(QWidget):
         self.level_label = QLabel(self.tr("Microphone level"))
         self.level_label.setObjectName("hint")
 
+        self.rejoin_bar = QFrame()
+        self.rejoin_bar.setObjectName("rejoinBar")
+        self.rejoin_text = QLabel()
+        self.rejoin_text.setWordWrap(True)
+        self.rejoin_button = QPushButton(self.tr("Rejoin"))
+        self.rejoin_button.setObjectName("rejoin")
+        self.rejoin_button.clicked.connect(self._join)
+        rejoin_row = QHBoxLayout(self.rejoin_bar)
+        rejoin_row.setContentsMargins(12, 6, 6, 6)
+        rejoin_row.addWidget(self.rejoin_text, 1)
+        rejoin_row.addWidget(self.rejoin_button)
+        self.rejoin_bar.hide()
+
         self.error = QLabel()
         self.error.setObjectName("joinError")
         self.error.setWordWrap(True)
@@ -157,6 +170,7 @@ class JoinDialog(QWidget):
 
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.rejoin_bar)
         left.addLayout(heading)
         left.addLayout(form)
         left.addStretch(1)
@@ -337,7 +351,7 @@ class JoinDialog(QWidget):
                 status = error_text(exc.code)
         stream = self.preview_stream
         if stream is not None and stream.has_video:
-            stream.add_video_sink(self.preview.set_frame)
+            self.preview.attach(stream)
         elif not status:
             status = error_text(ErrorCode.NO_CAMERA)
         self.preview.set_status_text(status)
@@ -355,18 +369,17 @@ class JoinDialog(QWidget):
     async def release_preview(self) -> None:
         """Close the preview's devices (not when the stream was handed to the call)."""
         stream, self.preview_stream = self.preview_stream, None
-        self.preview.clear_picture()
+        self.preview.release()  # sink removed, worker joined (a new preview starts afresh)
+        self.preview.update()
         self.level.setValue(0)
         if stream is not None:
-            stream.remove_video_sink(self.preview.set_frame)
             await self.engine.destroy_stream(stream)
 
     def take_stream(self) -> LocalStream | None:
         """Hand the preview's stream to the call (its devices stay open)."""
         stream, self.preview_stream = self.preview_stream, None
-        if stream is not None:
-            stream.remove_video_sink(self.preview.set_frame)
-        self.preview.clear_picture()
+        self.preview.release()
+        self.preview.update()
         self.engine.set_sound_level_delegate(False)
         return stream
 
@@ -390,8 +403,12 @@ class JoinDialog(QWidget):
             mic_muted=self.mic_muted.isChecked(),
         )
 
-    def apply(self, request: JoinRequest) -> None:
-        """Fill the form from a request (the command line's --room, --name, --server)."""
+    def apply(self, request: JoinRequest, *, toggles: bool = False) -> None:
+        """Fill the form from a request (the command line's --room, --name, --server); with
+        ``toggles``, its camera-off and muted choices too, instead of the remembered ones."""
+        if toggles:
+            self.camera_off.setChecked(request.camera_off)
+            self.mic_muted.setChecked(request.mic_muted)
         self.room.setText(request.room_id)
         self.name.setText(request.user_name)
         (self.remote_mode if request.mode == "remote" else self.local_mode).setChecked(True)
@@ -403,9 +420,15 @@ class JoinDialog(QWidget):
             )
             self.credential.setText(request.token or request.secret)
 
+    def show_rejoin(self, room_id: str) -> None:
+        """After leaving: one click joins the same room again, as before."""
+        self.rejoin_text.setText(self.tr("You left %1.").replace("%1", room_id))
+        self.rejoin_bar.show()
+
     def _join(self) -> None:
         if not self._validate() or self._busy:
             return
+        self.rejoin_bar.hide()
         request = self.request()
         self._remember(request)
         self.set_busy(True)
@@ -422,12 +445,26 @@ class JoinDialog(QWidget):
         self.error.setText(sentence)
         self.error.show()
 
+    def remember_typed(self) -> None:
+        """Keep what was typed (room, name, server) for the next start."""
+        s = self.settings
+        s.setValue("join/room", self.room.text())
+        s.setValue("join/name", self.name.text().strip())
+        s.setValue("join/mode", "remote" if self.remote_mode.isChecked() else "local")
+        s.setValue("join/url", self.url.text().strip())
+        s.setValue("join/app_id", self.app_id.value())
+        s.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window quits Huddle; what was typed is there next time."""
+        self.remember_typed()
         self.closed.emit()
         super().closeEvent(event)
 
     def keyPressEvent(self, event) -> None:
+        # Esc is not "quit": it would throw away what was typed. It only leaves a field's
+        # popup (handled by the field); closing the window quits.
         if event.key() == Qt.Key.Key_Escape:
-            self.close()
-        else:
-            super().keyPressEvent(event)
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from app.engine import ChatMessage
 from app.protocol.limits import MAX_MESSAGE_BYTES, ProtocolError, check_message
 
 from .i18n import error_text
+from .resources import icon
 
 
 class ChatPanel(QWidget):
@@ -92,8 +94,53 @@ class ChatPanel(QWidget):
         ]
 
 
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ParticipantRow(QWidget):
+    """One person: a raised hand, the name, microphone and camera marks."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("participantRow")
+        self.hand = QLabel("✋")
+        self.hand.setObjectName("hand")
+        self.name = QLabel()
+        self.mic = QLabel()
+        self.camera = QLabel()
+        self.recording = QLabel("⏺")
+        self.recording.setObjectName("recordingMark")
+        self.setMinimumHeight(30)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setSpacing(6)
+        layout.addWidget(self.hand)
+        layout.addWidget(self.name, 1)
+        layout.addWidget(self.recording)
+        layout.addWidget(self.mic)
+        layout.addWidget(self.camera)
+
+    def show_state(self, name: str, state: ParticipantState) -> None:
+        self.name.setText(name)
+        self.hand.setVisible(state.hand)
+        self.recording.setVisible(state.recording)
+        self.recording.setToolTip(self.tr("Recording the call"))
+        self.mic.setPixmap(icon("mic" if state.mic else "mic-off").pixmap(18, 18))
+        self.mic.setToolTip(self.tr("Microphone on") if state.mic else self.tr("Muted"))
+        self.camera.setPixmap(icon("camera" if state.camera else "camera-off").pixmap(18, 18))
+        self.camera.setToolTip(self.tr("Camera on") if state.camera else self.tr("Camera off"))
+
+
+@dataclass
+class ParticipantState:
+    mic: bool = False
+    camera: bool = False
+    hand: bool = False
+    recording: bool = False
+
+
 class ParticipantsPanel(QWidget):
-    """Everyone in the room, you first."""
+    """Everyone in the room, you first, raised hands next: name, hand, mic and camera."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,23 +152,56 @@ class ParticipantsPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)
         self._me = ""
+        self._me_id = ""
         self._others: dict[str, str] = {}
+        self.states: dict[str, ParticipantState] = {}
+        """By user ID (mine too): what the list shows beside each name."""
 
-    def set_me(self, name: str) -> None:
-        self._me = name
+    def set_me(self, name: str, user_id: str = "") -> None:
+        self._me, self._me_id = name, user_id
         self._refresh()
 
     def set_users(self, users: dict[str, str]) -> None:
         self._others = dict(users)
         self._refresh()
 
+    def set_media(self, user_id: str, *, mic: bool, camera: bool) -> None:
+        state = self.states.setdefault(user_id, ParticipantState())
+        if (state.mic, state.camera) != (mic, camera):
+            state.mic, state.camera = mic, camera
+            self._refresh()
+
+    def set_hands(self, hands: set[str]) -> None:
+        for user_id in set(self.states) | hands:
+            self.states.setdefault(user_id, ParticipantState()).hand = user_id in hands
+        self._refresh()
+
+    def set_recording(self, user_id: str, on: bool) -> None:
+        self.states.setdefault(user_id, ParticipantState()).recording = on
+        self._refresh()
+
     def names(self) -> list[str]:
-        return [self.list.item(i).text() for i in range(self.list.count())]
+        return [self.list.item(i).data(NAME_ROLE) for i in range(self.list.count())]
+
+    def row(self, index: int) -> ParticipantRow:
+        return self.list.itemWidget(self.list.item(index))
 
     def _refresh(self) -> None:
         self.list.clear()
+        people: list[tuple[str, str]] = []
         if self._me:
-            self.list.addItem(self.tr("%1 (you)").replace("%1", self._me))
-        for name in sorted(self._others.values(), key=str.lower):
-            self.list.addItem(name)
+            people.append((self._me_id, self.tr("%1 (you)").replace("%1", self._me)))
+        others = sorted(self._others.items(), key=lambda item: item[1].lower())
+        # Raised hands first (after you), in name order: the order a host takes them in.
+        others.sort(key=lambda item: not self.states.get(item[0], ParticipantState()).hand)
+        people.extend(others)
+        for user_id, name in people:
+            item = QListWidgetItem()
+            item.setData(NAME_ROLE, name)
+            item.setData(Qt.ItemDataRole.UserRole, user_id)
+            row = ParticipantRow()
+            row.show_state(name, self.states.get(user_id, ParticipantState()))
+            item.setSizeHint(QSize(0, max(34, row.sizeHint().height())))
+            self.list.addItem(item)
+            self.list.setItemWidget(item, row)
         self.heading.setText(self.tr("In this call: %n", "", 1 + len(self._others)))

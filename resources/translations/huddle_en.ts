@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="151" />
+      <location filename="../../app/ui/call.py" line="198" />
       <source>Connecting to %1…</source>
       <translation>Connecting to %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="155" />
+      <location filename="../../app/ui/call.py" line="202" />
       <source>Connection lost. Reconnecting…</source>
       <translation>Connection lost. Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="160" />
+      <location filename="../../app/ui/call.py" line="207" />
       <source>Could not reconnect: %1</source>
       <translation>Could not reconnect: %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="165" />
+      <location filename="../../app/ui/call.py" line="212" />
       <source>You were removed from the call: %1</source>
       <translation>You were removed from the call: %1</translation>
     </message>
@@ -26,173 +26,446 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="113" />
-      <location filename="../../app/ui/call_window.py" line="171" />
+      <location filename="../../app/ui/call_window.py" line="181" />
+      <source>You are muted. Press %1 to speak.</source>
+      <translation>You are muted. Press %1 to speak.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="208" />
+      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="1080" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="115" />
-      <location filename="../../app/ui/call_window.py" line="175" />
+      <location filename="../../app/ui/call_window.py" line="210" />
+      <location filename="../../app/ui/call_window.py" line="341" />
       <source>Participants</source>
       <translation>Participants</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="161" />
+      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="474" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="164" />
+      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="491" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="167" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Share screen</source>
       <translation>Share screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Statistics</source>
       <translation>Statistics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="181" />
+      <location filename="../../app/ui/call_window.py" line="347" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="184" />
+      <location filename="../../app/ui/call_window.py" line="350" />
       <source>Leave</source>
       <translation>Leave</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="356" />
+      <location filename="../../app/ui/call_window.py" line="713" />
+      <source>Raise hand</source>
+      <translation>Raise hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="372" />
+      <source>Raise or lower your hand</source>
+      <translation>Raise or lower your hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="376" />
       <source>Show or hide the chat</source>
       <translation>Show or hide the chat</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="377" />
       <source>Show or hide who is in the call</source>
       <translation>Show or hide who is in the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="190" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>Show resolution, frame rate, bitrate, round trip and loss on each video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="192" />
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>Choose camera, microphone, speaker and language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="193" />
+      <location filename="../../app/ui/call_window.py" line="382" />
       <source>Leave the call</source>
       <translation>Leave the call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="194" />
-      <source>Share your screen</source>
-      <translation>Share your screen</translation>
+      <location filename="../../app/ui/call_window.py" line="168" />
+      <source>Stop sharing</source>
+      <translation>Stop sharing</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="199" />
+      <location filename="../../app/ui/call_window.py" line="353" />
+      <location filename="../../app/ui/call_window.py" line="659" />
+      <source>Record</source>
+      <translation>Record</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="367" />
+      <source>More</source>
+      <translation>More</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="370" />
+      <source>Record, statistics, devices and settings</source>
+      <translation>Record, statistics, devices and settings</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="374" />
+      <source>Record what you see and hear to your videos folder (everyone is told)</source>
+      <translation>Record what you see and hear to your videos folder (everyone is told)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="383" />
+      <source>Share your screen or a window</source>
+      <translation>Share your screen or a window</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="388" />
       <source>Call controls</source>
       <translation>Call controls</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="237" />
+      <location filename="../../app/ui/call_window.py" line="453" />
+      <source>None found</source>
+      <translation>None found</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="470" />
+      <location filename="../../app/ui/call_window.py" line="488" />
+      <source>Looking for devices…</source>
+      <translation>Looking for devices…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="480" />
+      <source>Speaker</source>
+      <translation>Speaker</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="511" />
+      <source>React</source>
+      <translation>React</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="515" />
+      <source>Send a reaction everyone sees on your video</source>
+      <translation>Send a reaction everyone sees on your video</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="520" />
+      <source>Copy room ID</source>
+      <translation>Copy room ID</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="522" />
+      <source>Copy room link (opens Huddle)</source>
+      <translation>Copy room link (opens Huddle)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="524" />
+      <source>Copy invite link (opens in a browser)</source>
+      <translation>Copy invite link (opens in a browser)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="526" />
+      <source>Invite</source>
+      <translation>Invite</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="529" />
+      <source>Copy the room ID or a link that joins this room</source>
+      <translation>Copy the room ID or a link that joins this room</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="546" />
+      <source>Copied: %1</source>
+      <translation>Copied: %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="552" />
+      <source>Grid: everyone alike</source>
+      <translation>Grid: everyone alike</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="553" />
+      <source>Speaker: who talks, large</source>
+      <translation>Speaker: who talks, large</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="563" />
+      <location filename="../../app/ui/call_window.py" line="732" />
+      <source>Hide self view</source>
+      <translation>Hide self view</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="566" />
+      <location filename="../../app/ui/call_window.py" line="729" />
+      <source>Unpin</source>
+      <translation>Unpin</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="569" />
+      <source>View</source>
+      <translation>View</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="573" />
+      <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
+      <translation>Grid or speaker view, hide your own video; double-click a video to pin it</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="628" />
+      <source>Stop recording</source>
+      <translation>Stop recording</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="632" />
+      <source>Recording to %1</source>
+      <translation>Recording to %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="666" />
+      <source>Recording saved to %1</source>
+      <translation>Recording saved to %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="673" />
+      <source>● Recording %1</source>
+      <translation>● Recording %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="681" />
+      <source>%1 started recording the call</source>
+      <translation>%1 started recording the call</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="681" />
+      <source>%1 stopped recording</source>
+      <translation>%1 stopped recording</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="686" />
+      <source>● Recorded by %1</source>
+      <translation>● Recorded by %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="704" />
+      <source>%1 raised their hand</source>
+      <translation>%1 raised their hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="713" />
+      <source>Lower hand</source>
+      <translation>Lower hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="729" />
+      <source>Pin for me</source>
+      <translation>Pin for me</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="745" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="239" />
+      <location filename="../../app/ui/call_window.py" line="747" />
       <source>Room %1 · you are %2</source>
       <translation>Room %1 · you are %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="267" />
+      <location filename="../../app/ui/call_window.py" line="778" />
       <source>Mute microphone</source>
       <translation>Mute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="269" />
+      <location filename="../../app/ui/call_window.py" line="780" />
       <source>Unmute microphone</source>
       <translation>Unmute microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="278" />
+      <location filename="../../app/ui/call_window.py" line="789" />
       <source>Turn camera off</source>
       <translation>Turn camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="280" />
+      <location filename="../../app/ui/call_window.py" line="791" />
       <source>Turn camera on</source>
       <translation>Turn camera on</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="808" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="290" />
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="810" />
+      <location filename="../../app/ui/call_window.py" line="867" />
       <source>Camera off</source>
       <translation>Camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="821" />
       <source>%1's screen</source>
       <translation>%1's screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="323" />
+      <location filename="../../app/ui/call_window.py" line="865" />
       <source>Audio only</source>
       <translation>Audio only</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="877" />
       <source>Your screen</source>
       <translation>Your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="882" />
+      <source>your screen</source>
+      <translation>your screen</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="884" />
+      <source>the window “%1”</source>
+      <translation>the window “%1”</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="887" />
+      <source>You are sharing %1 with everyone.</source>
+      <translation>You are sharing %1 with everyone.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="903" />
       <source>loss %1 %</source>
       <translation>loss %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="414" />
+      <location filename="../../app/ui/call_window.py" line="916" />
+      <source>network ~%1</source>
+      <translation>network ~%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="919" />
+      <source>jitter %1</source>
+      <translation>jitter %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="920" />
+      <source>decode %1</source>
+      <translation>decode %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="923" />
+      <source>paint %1</source>
+      <translation>paint %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="927" />
+      <source>latency ≈ %1 ms:</source>
+      <translation>latency ≈ %1 ms:</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="931" />
+      <source>~ estimate (RTT/2); capture→sent is the sender's</source>
+      <translation>~ estimate (RTT/2); capture→sent is the sender's</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="991" />
+      <source>Waiting for video…</source>
+      <translation>Waiting for video…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1000" />
+      <source>Reconnecting…</source>
+      <translation>Reconnecting…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1000" />
+      <source>Not connected</source>
+      <translation>Not connected</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1087" />
+      <source>%1 joined</source>
+      <translation>%1 joined</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1091" />
+      <source>%1 left</source>
+      <translation>%1 left</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1109" />
       <source>You</source>
       <translation>You</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1126" />
+      <source>Leave the call?</source>
+      <translation>Leave the call?</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1127" />
+      <source>Closing this window leaves the call and quits Huddle.</source>
+      <translation>Closing this window leaves the call and quits Huddle.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1132" />
+      <source>Leave and quit</source>
+      <translation>Leave and quit</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1134" />
+      <source>Stay in the call</source>
+      <translation>Stay in the call</translation>
     </message>
   </context>
   <context>
     <name>ChatPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="42" />
+      <location filename="../../app/ui/panels.py" line="44" />
       <source>Message everyone</source>
       <translation>Message everyone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="45" />
+      <location filename="../../app/ui/panels.py" line="47" />
       <source>Barrage</source>
       <translation>Barrage</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="46" />
+      <location filename="../../app/ui/panels.py" line="48" />
       <source>Send the message flying across everyone's video</source>
       <translation>Send the message flying across everyone's video</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="47" />
+      <location filename="../../app/ui/panels.py" line="49" />
       <source>Send</source>
       <translation>Send</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="81" />
+      <location filename="../../app/ui/panels.py" line="83" />
       <source>You</source>
       <translation>You</translation>
     </message>
@@ -200,14 +473,50 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="207" />
+      <location filename="../../app/ui/app.py" line="268" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="208" />
+      <location filename="../../app/ui/app.py" line="269" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CrashReportDialog</name>
+    <message>
+      <location filename="../../app/ui/crash.py" line="146" />
+      <source>Huddle closed unexpectedly</source>
+      <translation>Huddle closed unexpectedly</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="151" />
+      <source>Huddle closed unexpectedly the last time it ran. A report was saved in %1. Sending it to whoever looks after your Huddle helps them fix it.</source>
+      <translation>Huddle closed unexpectedly the last time it ran. A report was saved in %1. Sending it to whoever looks after your Huddle helps them fix it.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="165" />
+      <source>Show the report</source>
+      <translation>Show the report</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="167" />
+      <source>Open its folder</source>
+      <translation>Open its folder</translation>
+    </message>
+  </context>
+  <context>
+    <name>Devices</name>
+    <message>
+      <location filename="../../app/ui/devices.py" line="78" />
+      <source>System default</source>
+      <translation>System default</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/devices.py" line="80" />
+      <source>Sound server</source>
+      <translation>Sound server</translation>
     </message>
   </context>
   <context>
@@ -284,102 +593,140 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="197" />
+      <location filename="../../app/ui/join_dialog.py" line="211" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="347" />
+      <location filename="../../app/ui/join_dialog.py" line="361" />
       <source>Microphone level</source>
       <translation>Microphone level</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <source>Rejoin</source>
+      <translation>Rejoin</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="146" />
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="143" />
+      <location filename="../../app/ui/join_dialog.py" line="156" />
       <source>Room ID</source>
       <translation>Room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="157" />
       <source>Your name</source>
       <translation>Your name</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="150" />
+      <location filename="../../app/ui/join_dialog.py" line="163" />
       <source>Server</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="152" />
+      <location filename="../../app/ui/join_dialog.py" line="165" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="167" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="164" />
+      <location filename="../../app/ui/join_dialog.py" line="178" />
       <source>Settings</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="166" />
+      <location filename="../../app/ui/join_dialog.py" line="180" />
       <source>Language, and a check that this computer can call</source>
       <translation>Language, and a check that this computer can call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="264" />
+      <location filename="../../app/ui/join_dialog.py" line="278" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>The server URL starts with ws:// or wss://.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="266" />
+      <location filename="../../app/ui/join_dialog.py" line="280" />
       <source>Give a token or the app secret for this server.</source>
       <translation>Give a token or the app secret for this server.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="297" />
+      <location filename="../../app/ui/join_dialog.py" line="311" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="299" />
+      <location filename="../../app/ui/join_dialog.py" line="313" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="301" />
+      <location filename="../../app/ui/join_dialog.py" line="315" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <location filename="../../app/ui/join_dialog.py" line="425" />
+      <source>You left %1.</source>
+      <translation>You left %1.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>
   </context>
   <context>
+    <name>ParticipantRow</name>
+    <message>
+      <location filename="../../app/ui/panels.py" line="127" />
+      <source>Recording the call</source>
+      <translation>Recording the call</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Microphone on</source>
+      <translation>Microphone on</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Muted</source>
+      <translation>Muted</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="131" />
+      <source>Camera on</source>
+      <translation>Camera on</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="131" />
+      <source>Camera off</source>
+      <translation>Camera off</translation>
+    </message>
+  </context>
+  <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="124" />
+      <location filename="../../app/ui/panels.py" line="193" />
       <source>%1 (you)</source>
       <translation>%1 (you)</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="207" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>In this call: %n</numerusform>
@@ -388,124 +735,207 @@
     </message>
   </context>
   <context>
+    <name>ScreenPicker</name>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="139" />
+      <source>Share your screen</source>
+      <translation>Share your screen</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="144" />
+      <source>Entire screen</source>
+      <translation>Entire screen</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="145" />
+      <source>Window</source>
+      <translation>Window</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="146" />
+      <source>Huddle's own windows are never shown to the others.</source>
+      <translation>Huddle's own windows are never shown to the others.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="150" />
+      <source>Share</source>
+      <translation>Share</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="189" />
+      <source>Screen %1 (%2)</source>
+      <translation>Screen %1 (%2)</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="47" />
+      <location filename="../../app/ui/settings_dialog.py" line="60" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="50" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="64" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="52" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="72" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="76" />
+      <source>Test</source>
+      <translation>Test</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="77" />
+      <source>Play a short tone on this speaker</source>
+      <translation>Play a short tone on this speaker</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="90" />
+      <source>Play soft sounds when people join, leave, write or raise a hand</source>
+      <translation>Play soft sounds when people join, leave, write or raise a hand</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="94" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="64" />
+      <location filename="../../app/ui/settings_dialog.py" line="95" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="96" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="98" />
       <source>Language</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="100" />
+      <source>Notifications</source>
+      <translation>Notifications</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="107" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="109" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="111" />
+      <location filename="../../app/ui/settings_dialog.py" line="131" />
+      <source>Export diagnostics</source>
+      <translation>Export diagnostics</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="133" />
+      <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
+      <translation>Save the last call's timeline, quality samples and logs in a zip for support</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="179" />
+      <source>Playing a tone on %1…</source>
+      <translation>Playing a tone on %1…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="189" />
+      <source>Did you hear three rising notes? If not, choose another speaker.</source>
+      <translation>Did you hear three rising notes? If not, choose another speaker.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="191" />
+      <source>The speaker did not play.</source>
+      <translation>The speaker did not play.</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="199" />
+      <source>Saved to %1</source>
+      <translation>Saved to %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="112" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="113" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="114" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="115" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="136" />
+      <location filename="../../app/ui/settings_dialog.py" line="242" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="247" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="248" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="252" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="148" />
+      <location filename="../../app/ui/settings_dialog.py" line="254" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
     </message>
@@ -513,7 +943,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="60" />
+      <location filename="../../app/ui/call_window.py" line="107" />
       <source>Back to the join screen</source>
       <translation>Back to the join screen</translation>
     </message>
@@ -737,6 +1167,14 @@
       <translation>The video codec is not available on this machine.</translation>
     </message>
     <message>
+      <source>The recording could not be written to its file.</source>
+      <translation>The recording could not be written to its file.</translation>
+    </message>
+    <message>
+      <source>The diagnostics file could not be written.</source>
+      <translation>The diagnostics file could not be written.</translation>
+    </message>
+    <message>
       <source>The room service could not be reached.</source>
       <translation>The room service could not be reached.</translation>
     </message>
@@ -767,6 +1205,10 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>An argument is out of range or of the wrong kind.</translation>
+    </message>
+    <message>
+      <source>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</source>
+      <translation>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</translation>
     </message>
   </context>
 </TS>

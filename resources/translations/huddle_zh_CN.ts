@@ -3,22 +3,22 @@
   <context>
     <name>CallController</name>
     <message>
-      <location filename="../../app/ui/call.py" line="151" />
+      <location filename="../../app/ui/call.py" line="198" />
       <source>Connecting to %1…</source>
       <translation>正在连接 %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="155" />
+      <location filename="../../app/ui/call.py" line="202" />
       <source>Connection lost. Reconnecting…</source>
       <translation>连接已断开，正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="160" />
+      <location filename="../../app/ui/call.py" line="207" />
       <source>Could not reconnect: %1</source>
       <translation>无法重新连接：%1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call.py" line="165" />
+      <location filename="../../app/ui/call.py" line="212" />
       <source>You were removed from the call: %1</source>
       <translation>你已被移出通话：%1</translation>
     </message>
@@ -26,173 +26,446 @@
   <context>
     <name>CallWindow</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="113" />
-      <location filename="../../app/ui/call_window.py" line="171" />
+      <location filename="../../app/ui/call_window.py" line="181" />
+      <source>You are muted. Press %1 to speak.</source>
+      <translation>你已静音。按 %1 开始说话。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="208" />
+      <location filename="../../app/ui/call_window.py" line="336" />
+      <location filename="../../app/ui/call_window.py" line="1080" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="115" />
-      <location filename="../../app/ui/call_window.py" line="175" />
+      <location filename="../../app/ui/call_window.py" line="210" />
+      <location filename="../../app/ui/call_window.py" line="341" />
       <source>Participants</source>
       <translation>参会者</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="161" />
+      <location filename="../../app/ui/call_window.py" line="326" />
+      <location filename="../../app/ui/call_window.py" line="474" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="164" />
+      <location filename="../../app/ui/call_window.py" line="329" />
+      <location filename="../../app/ui/call_window.py" line="491" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="167" />
+      <location filename="../../app/ui/call_window.py" line="332" />
       <source>Share screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="178" />
+      <location filename="../../app/ui/call_window.py" line="344" />
       <source>Statistics</source>
       <translation>统计信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="181" />
+      <location filename="../../app/ui/call_window.py" line="347" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="184" />
+      <location filename="../../app/ui/call_window.py" line="350" />
       <source>Leave</source>
       <translation>离开</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="187" />
+      <location filename="../../app/ui/call_window.py" line="356" />
+      <location filename="../../app/ui/call_window.py" line="713" />
+      <source>Raise hand</source>
+      <translation>举手</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="372" />
+      <source>Raise or lower your hand</source>
+      <translation>举手或放下手</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="376" />
       <source>Show or hide the chat</source>
       <translation>显示或隐藏聊天</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="188" />
+      <location filename="../../app/ui/call_window.py" line="377" />
       <source>Show or hide who is in the call</source>
       <translation>显示或隐藏通话中的人</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="190" />
+      <location filename="../../app/ui/call_window.py" line="379" />
       <source>Show resolution, frame rate, bitrate, round trip and loss on each video</source>
       <translation>在每个视频上显示分辨率、帧率、码率、往返时延和丢包率</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="192" />
+      <location filename="../../app/ui/call_window.py" line="381" />
       <source>Choose camera, microphone, speaker and language</source>
       <translation>选择摄像头、麦克风、扬声器和语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="193" />
+      <location filename="../../app/ui/call_window.py" line="382" />
       <source>Leave the call</source>
       <translation>离开通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="194" />
-      <source>Share your screen</source>
-      <translation>共享你的屏幕</translation>
+      <location filename="../../app/ui/call_window.py" line="168" />
+      <source>Stop sharing</source>
+      <translation>停止共享</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="199" />
+      <location filename="../../app/ui/call_window.py" line="353" />
+      <location filename="../../app/ui/call_window.py" line="659" />
+      <source>Record</source>
+      <translation>录制</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="367" />
+      <source>More</source>
+      <translation>更多</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="370" />
+      <source>Record, statistics, devices and settings</source>
+      <translation>录制、统计信息、设备和设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="374" />
+      <source>Record what you see and hear to your videos folder (everyone is told)</source>
+      <translation>把你看到和听到的内容录制到“视频”文件夹（会通知所有人）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="383" />
+      <source>Share your screen or a window</source>
+      <translation>共享屏幕或某个窗口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="388" />
       <source>Call controls</source>
       <translation>通话控制</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="237" />
+      <location filename="../../app/ui/call_window.py" line="453" />
+      <source>None found</source>
+      <translation>未找到</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="470" />
+      <location filename="../../app/ui/call_window.py" line="488" />
+      <source>Looking for devices…</source>
+      <translation>正在查找设备…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="480" />
+      <source>Speaker</source>
+      <translation>扬声器</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="511" />
+      <source>React</source>
+      <translation>表情回应</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="515" />
+      <source>Send a reaction everyone sees on your video</source>
+      <translation>发送一个所有人都能在你的画面上看到的表情</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="520" />
+      <source>Copy room ID</source>
+      <translation>复制房间 ID</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="522" />
+      <source>Copy room link (opens Huddle)</source>
+      <translation>复制房间链接（用 Huddle 打开）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="524" />
+      <source>Copy invite link (opens in a browser)</source>
+      <translation>复制邀请链接（在浏览器中打开）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="526" />
+      <source>Invite</source>
+      <translation>邀请</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="529" />
+      <source>Copy the room ID or a link that joins this room</source>
+      <translation>复制房间 ID 或加入此房间的链接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="546" />
+      <source>Copied: %1</source>
+      <translation>已复制：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="552" />
+      <source>Grid: everyone alike</source>
+      <translation>宫格：每人一样大</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="553" />
+      <source>Speaker: who talks, large</source>
+      <translation>演讲者：发言人放大</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="563" />
+      <location filename="../../app/ui/call_window.py" line="732" />
+      <source>Hide self view</source>
+      <translation>隐藏自己的画面</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="566" />
+      <location filename="../../app/ui/call_window.py" line="729" />
+      <source>Unpin</source>
+      <translation>取消固定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="569" />
+      <source>View</source>
+      <translation>视图</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="573" />
+      <source>Grid or speaker view, hide your own video; double-click a video to pin it</source>
+      <translation>宫格或演讲者视图，隐藏自己的画面；双击某个画面可将其固定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="628" />
+      <source>Stop recording</source>
+      <translation>停止录制</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="632" />
+      <source>Recording to %1</source>
+      <translation>正在录制到 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="666" />
+      <source>Recording saved to %1</source>
+      <translation>录制已保存到 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="673" />
+      <source>● Recording %1</source>
+      <translation>● 录制中 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="681" />
+      <source>%1 started recording the call</source>
+      <translation>%1 开始录制通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="681" />
+      <source>%1 stopped recording</source>
+      <translation>%1 停止了录制</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="686" />
+      <source>● Recorded by %1</source>
+      <translation>● %1 正在录制</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="704" />
+      <source>%1 raised their hand</source>
+      <translation>%1 举手了</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="713" />
+      <source>Lower hand</source>
+      <translation>放下手</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="729" />
+      <source>Pin for me</source>
+      <translation>为我固定</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="745" />
       <source>Huddle — %1</source>
       <translation>Huddle — %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="239" />
+      <location filename="../../app/ui/call_window.py" line="747" />
       <source>Room %1 · you are %2</source>
       <translation>房间 %1 · 你的名字是 %2</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="267" />
+      <location filename="../../app/ui/call_window.py" line="778" />
       <source>Mute microphone</source>
       <translation>关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="269" />
+      <location filename="../../app/ui/call_window.py" line="780" />
       <source>Unmute microphone</source>
       <translation>打开麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="278" />
+      <location filename="../../app/ui/call_window.py" line="789" />
       <source>Turn camera off</source>
       <translation>关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="280" />
+      <location filename="../../app/ui/call_window.py" line="791" />
       <source>Turn camera on</source>
       <translation>打开摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="288" />
+      <location filename="../../app/ui/call_window.py" line="808" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="290" />
-      <location filename="../../app/ui/call_window.py" line="325" />
+      <location filename="../../app/ui/call_window.py" line="810" />
+      <location filename="../../app/ui/call_window.py" line="867" />
       <source>Camera off</source>
       <translation>摄像头已关闭</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="301" />
+      <location filename="../../app/ui/call_window.py" line="821" />
       <source>%1's screen</source>
       <translation>%1 的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="323" />
+      <location filename="../../app/ui/call_window.py" line="865" />
       <source>Audio only</source>
       <translation>仅音频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="334" />
+      <location filename="../../app/ui/call_window.py" line="877" />
       <source>Your screen</source>
       <translation>你的屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="345" />
+      <location filename="../../app/ui/call_window.py" line="882" />
+      <source>your screen</source>
+      <translation>你的屏幕</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="884" />
+      <source>the window “%1”</source>
+      <translation>窗口“%1”</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="887" />
+      <source>You are sharing %1 with everyone.</source>
+      <translation>你正在向所有人共享%1。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="903" />
       <source>loss %1 %</source>
       <translation>丢包 %1 %</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="414" />
+      <location filename="../../app/ui/call_window.py" line="916" />
+      <source>network ~%1</source>
+      <translation>网络 ~%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="919" />
+      <source>jitter %1</source>
+      <translation>抖动缓冲 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="920" />
+      <source>decode %1</source>
+      <translation>解码 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="923" />
+      <source>paint %1</source>
+      <translation>绘制 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="927" />
+      <source>latency ≈ %1 ms:</source>
+      <translation>延迟 ≈ %1 毫秒：</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="931" />
+      <source>~ estimate (RTT/2); capture→sent is the sender's</source>
+      <translation>~ 为估算（RTT/2）；采集→发送在发送端</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="991" />
+      <source>Waiting for video…</source>
+      <translation>正在等待视频…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1000" />
+      <source>Reconnecting…</source>
+      <translation>正在重新连接…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1000" />
+      <source>Not connected</source>
+      <translation>未连接</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1087" />
+      <source>%1 joined</source>
+      <translation>%1 加入了通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1091" />
+      <source>%1 left</source>
+      <translation>%1 离开了通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1109" />
       <source>You</source>
       <translation>你</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1126" />
+      <source>Leave the call?</source>
+      <translation>离开通话？</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1127" />
+      <source>Closing this window leaves the call and quits Huddle.</source>
+      <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1132" />
+      <source>Leave and quit</source>
+      <translation>离开并退出</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="1134" />
+      <source>Stay in the call</source>
+      <translation>留在通话中</translation>
     </message>
   </context>
   <context>
     <name>ChatPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="42" />
+      <location filename="../../app/ui/panels.py" line="44" />
       <source>Message everyone</source>
       <translation>给所有人发消息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="45" />
+      <location filename="../../app/ui/panels.py" line="47" />
       <source>Barrage</source>
       <translation>弹幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="46" />
+      <location filename="../../app/ui/panels.py" line="48" />
       <source>Send the message flying across everyone's video</source>
       <translation>让消息以弹幕形式飘过所有人的视频</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="47" />
+      <location filename="../../app/ui/panels.py" line="49" />
       <source>Send</source>
       <translation>发送</translation>
     </message>
     <message>
-      <location filename="../../app/ui/panels.py" line="81" />
+      <location filename="../../app/ui/panels.py" line="83" />
       <source>You</source>
       <translation>你</translation>
     </message>
@@ -200,14 +473,50 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="207" />
+      <location filename="../../app/ui/app.py" line="268" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="208" />
+      <location filename="../../app/ui/app.py" line="269" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
+    </message>
+  </context>
+  <context>
+    <name>CrashReportDialog</name>
+    <message>
+      <location filename="../../app/ui/crash.py" line="146" />
+      <source>Huddle closed unexpectedly</source>
+      <translation>Huddle 意外关闭</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="151" />
+      <source>Huddle closed unexpectedly the last time it ran. A report was saved in %1. Sending it to whoever looks after your Huddle helps them fix it.</source>
+      <translation>Huddle 上次运行时意外关闭。报告已保存在 %1。把它发给负责维护 Huddle 的人，可以帮助他们修复问题。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="165" />
+      <source>Show the report</source>
+      <translation>查看报告</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/crash.py" line="167" />
+      <source>Open its folder</source>
+      <translation>打开所在文件夹</translation>
+    </message>
+  </context>
+  <context>
+    <name>Devices</name>
+    <message>
+      <location filename="../../app/ui/devices.py" line="78" />
+      <source>System default</source>
+      <translation>系统默认</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/devices.py" line="80" />
+      <source>Sound server</source>
+      <translation>声音服务器</translation>
     </message>
   </context>
   <context>
@@ -284,102 +593,140 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="197" />
+      <location filename="../../app/ui/join_dialog.py" line="211" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="347" />
+      <location filename="../../app/ui/join_dialog.py" line="361" />
       <source>Microphone level</source>
       <translation>麦克风音量</translation>
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="133" />
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <source>Rejoin</source>
+      <translation>重新加入</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="146" />
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="143" />
+      <location filename="../../app/ui/join_dialog.py" line="156" />
       <source>Room ID</source>
       <translation>房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="144" />
+      <location filename="../../app/ui/join_dialog.py" line="157" />
       <source>Your name</source>
       <translation>你的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="150" />
+      <location filename="../../app/ui/join_dialog.py" line="163" />
       <source>Server</source>
       <translation>服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="152" />
+      <location filename="../../app/ui/join_dialog.py" line="165" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="153" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="154" />
+      <location filename="../../app/ui/join_dialog.py" line="167" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="164" />
+      <location filename="../../app/ui/join_dialog.py" line="178" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="166" />
+      <location filename="../../app/ui/join_dialog.py" line="180" />
       <source>Language, and a check that this computer can call</source>
       <translation>语言设置，以及检查本机能否通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="264" />
+      <location filename="../../app/ui/join_dialog.py" line="278" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>服务器地址以 ws:// 或 wss:// 开头。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="266" />
+      <location filename="../../app/ui/join_dialog.py" line="280" />
       <source>Give a token or the app secret for this server.</source>
       <translation>请填写此服务器的令牌或应用密钥。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="297" />
+      <location filename="../../app/ui/join_dialog.py" line="311" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="299" />
+      <location filename="../../app/ui/join_dialog.py" line="313" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="301" />
+      <location filename="../../app/ui/join_dialog.py" line="315" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="417" />
+      <location filename="../../app/ui/join_dialog.py" line="425" />
+      <source>You left %1.</source>
+      <translation>你已离开 %1。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/join_dialog.py" line="440" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>
   </context>
   <context>
+    <name>ParticipantRow</name>
+    <message>
+      <location filename="../../app/ui/panels.py" line="127" />
+      <source>Recording the call</source>
+      <translation>正在录制通话</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Microphone on</source>
+      <translation>麦克风已开启</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="129" />
+      <source>Muted</source>
+      <translation>已静音</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="131" />
+      <source>Camera on</source>
+      <translation>摄像头已开启</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/panels.py" line="131" />
+      <source>Camera off</source>
+      <translation>摄像头已关闭</translation>
+    </message>
+  </context>
+  <context>
     <name>ParticipantsPanel</name>
     <message>
-      <location filename="../../app/ui/panels.py" line="124" />
+      <location filename="../../app/ui/panels.py" line="193" />
       <source>%1 (you)</source>
       <translation>%1（你）</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../app/ui/panels.py" line="127" />
+      <location filename="../../app/ui/panels.py" line="207" />
       <source>In this call: %n</source>
       <translation>
         <numerusform>通话中：%n 人</numerusform>
@@ -387,124 +734,207 @@
     </message>
   </context>
   <context>
+    <name>ScreenPicker</name>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="139" />
+      <source>Share your screen</source>
+      <translation>共享屏幕</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="144" />
+      <source>Entire screen</source>
+      <translation>整个屏幕</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="145" />
+      <source>Window</source>
+      <translation>窗口</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="146" />
+      <source>Huddle's own windows are never shown to the others.</source>
+      <translation>Huddle 自己的窗口永远不会展示给其他人。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="150" />
+      <source>Share</source>
+      <translation>共享</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/screen_picker.py" line="189" />
+      <source>Screen %1 (%2)</source>
+      <translation>屏幕 %1（%2）</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="47" />
+      <location filename="../../app/ui/settings_dialog.py" line="60" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="50" />
+      <location filename="../../app/ui/settings_dialog.py" line="63" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="64" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="52" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="72" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="76" />
+      <source>Test</source>
+      <translation>测试</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="77" />
+      <source>Play a short tone on this speaker</source>
+      <translation>在此扬声器上播放一段短提示音</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="90" />
+      <source>Play soft sounds when people join, leave, write or raise a hand</source>
+      <translation>有人加入、离开、发消息或举手时播放轻柔的提示音</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="94" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="64" />
+      <location filename="../../app/ui/settings_dialog.py" line="95" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="96" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="98" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="100" />
+      <source>Notifications</source>
+      <translation>通知</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="107" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="109" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="111" />
+      <location filename="../../app/ui/settings_dialog.py" line="131" />
+      <source>Export diagnostics</source>
+      <translation>导出诊断信息</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="133" />
+      <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
+      <translation>将上一次通话的时间线、质量采样和日志保存为 zip 文件，供技术支持使用</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="179" />
+      <source>Playing a tone on %1…</source>
+      <translation>正在 %1 上播放提示音…</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="189" />
+      <source>Did you hear three rising notes? If not, choose another speaker.</source>
+      <translation>听到三个逐渐升高的音了吗？如果没有，请换一个扬声器。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="191" />
+      <source>The speaker did not play.</source>
+      <translation>扬声器没有播放声音。</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="199" />
+      <source>Saved to %1</source>
+      <translation>已保存到 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="217" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="112" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="113" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="114" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="115" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="136" />
+      <location filename="../../app/ui/settings_dialog.py" line="242" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="247" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="248" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="252" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="148" />
+      <location filename="../../app/ui/settings_dialog.py" line="254" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
     </message>
@@ -512,7 +942,7 @@
   <context>
     <name>StateBanner</name>
     <message>
-      <location filename="../../app/ui/call_window.py" line="60" />
+      <location filename="../../app/ui/call_window.py" line="107" />
       <source>Back to the join screen</source>
       <translation>返回加入页面</translation>
     </message>
@@ -736,6 +1166,14 @@
       <translation>本机不支持该视频编码。</translation>
     </message>
     <message>
+      <source>The recording could not be written to its file.</source>
+      <translation>录制内容无法写入文件。</translation>
+    </message>
+    <message>
+      <source>The diagnostics file could not be written.</source>
+      <translation>无法写入诊断文件。</translation>
+    </message>
+    <message>
       <source>The room service could not be reached.</source>
       <translation>无法连接到房间服务。</translation>
     </message>
@@ -766,6 +1204,10 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>参数超出范围或类型错误。</translation>
+    </message>
+    <message>
+      <source>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</source>
+      <translation>该链接不是 Huddle 加入链接（huddle://join?room=房间&amp;server=ws://主机:端口/ws）。</translation>
     </message>
   </context>
 </TS>

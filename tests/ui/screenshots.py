@@ -2,8 +2,12 @@
 
     python -m tests.ui.screenshots OUT_DIR [LANGUAGE]
 
-Needs DISPLAY (Xvfb in the tests). Writes join.png and call.png (or join_LANG.png only, for
-another language). Run by tests/ui/test_screenshots.py.
+Needs DISPLAY (Xvfb in the tests). Writes join.png and call.png (or join_LANG.png and
+call_LANG.png, for another language), and for English the other screens: presenter.png (a
+shared screen large), picker.png (choosing what to share), sharing.png (the bar while you
+share), stats.png (where latency goes), narrow.png (a 640-pixel window), settings.png,
+rejoin.png (the join screen after leaving) and crash.png (the offer after a crash). Run by
+tests/ui/test_screenshots.py.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from app.engine import CustomConfig, Engine
-from app.ui.app import HuddleApp, create_qapplication, open_settings
+from app.ui.app import HuddleApp, create_qapplication, log_dir, open_settings
+from app.ui.call import encode_command
 from tests.helpers import TEST_ENGINE_CONFIG, free_port, join_guest, until
 
 
@@ -53,10 +58,6 @@ async def shoot(out: Path, language: str) -> None:
     suffix = "" if language == "en" else f"_{language}"
     await asyncio.sleep(0.8)
     save_window(dialog, out / f"join{suffix}.png")
-    if language != "en":
-        huddle.quit()
-        await run
-        return
 
     dialog.join_button.click()
     await until(lambda: huddle.call_window is not None, timeout=15)
@@ -81,12 +82,79 @@ async def shoot(out: Path, language: str) -> None:
     await huddle.controller.send_message("Let's go through the designs.", False)
     await until(lambda: all(t.quality is not None for t in window.tiles.values()), timeout=15)
     await guests[2].send_barrage_message("🎉 Shipped!")
+    await guests[1].send_custom_command(encode_command("hand", up=True))
+    await guests[0].send_custom_command(encode_command("react", emoji="👏"))
+    window.people_action.trigger()
     await asyncio.sleep(2.0)  # the barrage is mid-flight, the speaker highlighted
-    save_window(window, out / "call.png")
+    save_window(window, out / f"call{suffix}.png")
+    if language == "en":
+        await tour(huddle, window, guests, out)
     for engine in guests:
         await engine.destroy_engine()
     huddle.quit()
     await run
+
+
+async def tour(huddle: HuddleApp, window, guests: list[Engine], out: Path) -> None:
+    """The other screens a person meets, each saved as it shows on the X server."""
+    window.people_action.trigger()
+    window.stats_action.trigger()
+    await until(lambda: "jitter" in window.tiles["grace-cam"].stats_text, timeout=15)
+    await asyncio.sleep(0.5)
+    save_window(window, out / "stats.png")
+    window.stats_action.trigger()
+
+    # Someone presents: their screen large, people in a strip.
+    screen = await guests[0].create_stream(
+        custom=CustomConfig(video="pattern", width=1280, height=720, label="Slides")
+    )
+    await guests[0].start_publishing_stream("grace-screen", screen)
+    await until(lambda: "grace-screen" in window.tiles, timeout=15)
+    await until(lambda: window.tiles["grace-screen"].frames_painted > 3, timeout=15)
+    await asyncio.sleep(0.8)
+    save_window(window, out / "presenter.png")
+    await guests[0].stop_publishing_stream("grace-screen")
+    await until(lambda: "grace-screen" not in window.tiles, timeout=15)
+
+    # Choosing what to share, then sharing it.
+    picker = window.open_screen_picker()
+    await until(lambda: picker.screens.count() > 0, timeout=15)
+    await asyncio.sleep(0.8)
+    save_window(picker, out / "picker.png")
+    picker.share_button.click()
+    await until(lambda: window.sharing_bar.isVisible(), timeout=15)
+    await until(lambda: window.screen_tile is not None and window.screen_tile.frames_painted)
+    await asyncio.sleep(0.8)
+    save_window(window, out / "sharing.png")
+    window.stop_sharing.click()
+    await until(lambda: not window.sharing_bar.isVisible(), timeout=15)
+
+    window.resize(640, 520)
+    await asyncio.sleep(0.8)
+    save_window(window, out / "narrow.png")
+    window.fit_to_screen()
+
+    dialog = await huddle.open_settings()
+    await asyncio.sleep(0.8)
+    save_window(dialog, out / "settings.png")
+    dialog.close()
+
+    window.leave_action.trigger()
+    await until(lambda: huddle.join_dialog.isVisible() and huddle.call_window is None)
+    await asyncio.sleep(0.8)
+    save_window(huddle.join_dialog, out / "rejoin.png")
+
+    report = log_dir() / "crash-20260101-120000-native.log"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(
+        "Huddle — native crash (process 4242)\n\nFatal Python error: Segmentation fault\n"
+    )
+    offer = huddle.offer_crash_report()
+    assert offer is not None
+    offer.show_report()
+    await asyncio.sleep(0.8)
+    save_window(offer, out / "crash.png")
+    offer.close()
 
 
 def main() -> int:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from shiboken6 import isValid
 
 from app.engine import DeviceStatus
 from app.media.pattern import read_stamp_luma
@@ -173,14 +175,23 @@ async def test_leave_releases_everything_and_returns_to_the_join_dialog(make_hud
             lambda: "grace-cam" in window.tiles and window.tiles["grace-cam"].frames_painted > 0
         )
         assert any(t.name.endswith("-decoder") for t in threading.enumerate())
+        tiles = list(window.grid.tiles)
         window.leave_action.trigger()
         await until(lambda: huddle.join_dialog.isVisible() and huddle.call_window is None)
         engine = huddle.engine
         assert (
             engine.room_state == "DISCONNECTED" and engine.publishing == {} and engine.playing == {}
         )
-        assert not window.isVisible() and window.grid.tiles == []
+        assert all(tile.released for tile in tiles)  # sinks removed, workers joined
+        await until(lambda: not isValid(window))  # the window is deleted, not just hidden
         await until(lambda: not any(t.name.endswith("-decoder") for t in threading.enumerate()))
+        # Leaving asked nothing; the join screen offers the room again, one click away.
+        dialog = huddle.join_dialog
+        assert dialog.rejoin_bar.isVisible() and "standup" in dialog.rejoin_text.text()
+        dialog.rejoin_button.click()
+        await until(lambda: huddle.call_window is not None and huddle.call_window.isVisible())
+        assert huddle.controller.request.room_id == "standup"
+        assert not dialog.rejoin_bar.isVisible()
         await grace.destroy_engine()
 
 
@@ -188,7 +199,17 @@ async def test_closing_the_window_mid_call_logs_out_and_quits(make_huddle, qtbot
     async with make_huddle() as huddle:
         await join(huddle, qtbot)
         grace, log = await participant(huddle, "grace", "Grace Hopper", publish=False)
-        huddle.call_window.close()
+        window = huddle.call_window
+        window.close()  # asks once; "Stay in the call" keeps the call
+        await until(lambda: window.quit_box is not None and window.quit_box.isVisible())
+        window.close()  # a second close while it asks does not ask twice
+        assert len(window.findChildren(QMessageBox)) == 1
+        window.quit_box.escapeButton().click()
+        await until(lambda: window.quit_box is None)
+        assert huddle.call_window is window and huddle.controller.phase == "connected"
+        window.close()
+        await until(lambda: window.quit_box is not None and window.quit_box.isVisible())
+        window.quit_box.findChild(QPushButton, "leaveAndQuit").click()
         await until(lambda: huddle._quit.is_set())
         await until(lambda: any(s[:2] == ("user", "DELETE") for s in log.sequence))
         await grace.destroy_engine()

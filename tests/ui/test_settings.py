@@ -29,3 +29,28 @@ async def test_language_choice_is_remembered(make_huddle, qtbot) -> None:
         dialog._apply()
         assert huddle.settings.value("ui/language") == "zh_CN"
         assert not dialog.isVisible()
+
+
+async def test_ok_and_cancel_stay_on_screen_after_a_long_verdict_and_esc_closes(
+    make_huddle, qtbot
+) -> None:
+    from PySide6.QtCore import QPoint, QRect, Qt
+
+    from app.selftest import SelfTestReport
+
+    async with make_huddle() as huddle:
+        dialog = await huddle.open_settings()
+        await until(lambda: dialog.isVisible())
+        failures = [
+            f"step {i} failed: the codec said something long and detailed" for i in range(40)
+        ]
+        dialog.check_result.setText(dialog._verdict(SelfTestReport(failures=failures)))
+        await until(lambda: dialog.check_scroll.verticalScrollBar().maximum() > 0)
+        screen = dialog.screen().availableGeometry()
+        buttons = dialog.buttons
+        top_left = buttons.mapToGlobal(QPoint(0, 0))
+        assert screen.contains(QRect(top_left, buttons.size()))
+        assert dialog.height() <= screen.height()
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        await until(lambda: not dialog.isVisible())
+        assert huddle.settings.value("ui/language") in (None, "")  # Esc applies nothing
