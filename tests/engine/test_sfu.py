@@ -7,6 +7,7 @@ import pytest
 from app.engine import CustomConfig, ErrorCode, PlayError, PlayerState
 from app.server import RoomServer
 from app.server.janus import JanusRouter
+from app.server.web import SFU_KEY
 from tests.engine.conftest import Received
 from tests.helpers import until
 from tests.janus import JanusProcess, janus_missing
@@ -61,7 +62,7 @@ async def doomed_server(service_config, engine_config):
         janus.stop()
 
 
-async def test_janus_down_fails_publish_and_play_with_its_code(engines, doomed_server) -> None:
+async def test_janus_down_is_a_numbered_error_and_back_plays_again(engines, doomed_server) -> None:
     server, janus = doomed_server
     a, a_log = await engines("alice", url=server.url)
     b, b_log = await engines("bob", url=server.url)
@@ -91,3 +92,13 @@ async def test_janus_down_fails_publish_and_play_with_its_code(engines, doomed_s
         ErrorCode.MEDIA_SERVER_UNAVAILABLE,
     )
     assert await a.send_broadcast_message("still here") > 0
+    # Janus back (same address): the service reconnects, and playing again works, through a
+    # new uplink the service asks the publisher for.
+    janus.stop()
+    janus.start()
+    router = server.app[SFU_KEY]
+    await until(lambda: router.healthy, timeout=30)
+    remote = await a.start_playing_stream("b-cam")
+    received = Received(remote)
+    await until(lambda: len(received.stamps) >= 10, timeout=30)
+    assert a.playing["b-cam"] == PlayerState.PLAYING
