@@ -106,9 +106,16 @@ def table(headers: list[str], rows: Iterable[Iterable[Any]]) -> str:
     return "\n".join(lines)
 
 
-async def start_server(app_id: int, secret: str) -> tuple[asyncio.subprocess.Process, str]:
-    """``huddle-server --port 0`` as its own process: (process, ws URL)."""
+async def start_server(
+    app_id: int, secret: str, *, janus: Any = None
+) -> tuple[asyncio.subprocess.Process, str]:
+    """``huddle-server --port 0`` as its own process: (process, ws URL). With ``janus`` (a
+    started ``tests.janus.JanusProcess``) its rooms send their media through that Janus."""
     env = {**os.environ, "HUDDLE_SECRET": secret}
+    sfu: list[str] = []
+    if janus is not None:
+        env["HUDDLE_JANUS_SECRET"] = janus.api_secret
+        sfu = ["--janus", janus.url]
     process = await asyncio.create_subprocess_exec(
         str(Path(PYTHON).parent / "huddle-server"),
         "--port",
@@ -122,6 +129,7 @@ async def start_server(app_id: int, secret: str) -> tuple[asyncio.subprocess.Pro
         # Every benchmark client comes from 127.0.0.1: no per-address cap.
         "--max-connections-per-ip",
         "0",
+        *sfu,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
@@ -131,6 +139,17 @@ async def start_server(app_id: int, secret: str) -> tuple[asyncio.subprocess.Pro
     if not line.startswith("listening on "):
         raise RuntimeError(f"huddle-server did not start: {line!r}")
     return process, line.removeprefix("listening on ")
+
+
+def start_janus() -> Any:
+    """A real Janus for a benchmark (``tests/janus.py``); ``.stop()`` it when done."""
+    from tests.janus import JanusProcess, janus_missing
+
+    if reason := janus_missing():
+        raise SystemExit(f"the SFU benchmarks need Janus: {reason}")
+    janus = JanusProcess()
+    janus.start()
+    return janus
 
 
 async def stop(process: asyncio.subprocess.Process) -> None:

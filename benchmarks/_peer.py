@@ -296,6 +296,119 @@ async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+async def huddle_fanout_publish(args: argparse.Namespace) -> dict[str, Any]:
+    """Publish camera-like video and audio; report CPU and the uplink (every peer connection's
+    bytes, from ``publishQualityUpdate``) over the measured span."""
+    engine = await join(args, quality_interval=1.0)
+    kbps: list[float] = []
+    peers: list[int] = []
+    measuring = False
+
+    def on_quality(stream_id: str, quality: Any) -> None:
+        if measuring and quality.peers:
+            kbps.append((quality.video_kbps + quality.audio_kbps) * quality.peers)
+            peers.append(quality.peers)
+
+    engine.on("publishQualityUpdate", on_quality)
+    stream = await engine.create_stream(
+        custom=CustomConfig(
+            video="pattern", audio="tone", width=args.width, height=args.height, fps=args.fps
+        )
+    )
+    await engine.start_publishing_stream(
+        args.stream, stream, PublishOptions(video_codec=args.codec)
+    )
+    say({"ready": True})
+    reader = await lines()
+    await reader.readline()  # "measure": the viewers are playing
+    await asyncio.sleep(1.5)  # one quality interval with every viewer in
+    measuring = True
+    cpu = CpuMeter()
+    await reader.read()
+    result = {
+        "cpu_percent": cpu.percent(),
+        "uplink_kbps": round(sum(kbps) / len(kbps), 1) if kbps else None,
+        "peer_connections": max(peers) if peers else 0,
+    }
+    await engine.destroy_engine()
+    return result
+
+
+async def huddle_viewers(args: argparse.Namespace) -> dict[str, Any]:
+    """``--viewers`` engines in this process, each playing the stream (no painting): frames
+    decoded per second and frames whose stamp reads, per viewer."""
+    engines = [
+        await login(make_engine(args), args, f"{args.user}-{i}") for i in range(args.viewers)
+    ]
+    measures = []
+    for engine in engines:
+        measure = Measure(args.warmup)
+        remote = await engine.start_playing_stream(args.stream)
+        remote.add_video_sink(measure.on_decoded)
+        measures.append((measure, remote))
+    await asyncio.wait_for(
+        asyncio.gather(*(remote.wait_first_frame() for _, remote in measures)), 60
+    )
+    say({"ready": True})
+    await (await lines()).read()
+    results = [measure.result() for measure, _ in measures]
+    for engine in engines:
+        await engine.destroy_engine()
+    return {
+        "fps": [r["fps_decoded"] for r in results],
+        "frames": [r["frames"] for r in results],
+        "verified": [r["verified"] for r in results],
+        "decoded_ms_p50": [r["decoded_ms"]["p50"] for r in results],
+    }
+
+
+async def huddle_member(args: argparse.Namespace) -> dict[str, Any]:
+    """One member of an all-to-all room: publish camera-like video and audio, play every other
+    member (``--expect`` of them) and paint each into a tile of a real grid."""
+    from app.ui.grid import VideoGrid
+    from app.ui.video import VideoTile
+
+    grid = VideoGrid()
+    grid.resize(1280, 960)
+    grid.show()
+    engine = await join(args)
+    stream = await engine.create_stream(
+        custom=CustomConfig(video="pattern", audio="tone", width=args.width, height=args.height)
+    )
+    await engine.start_publishing_stream(f"{args.user}-cam", stream)
+    enough = asyncio.Event()
+    engine.on("roomStreamUpdate", lambda *_: len(engine.streams) >= args.expect and enough.set())
+    if len(engine.streams) < args.expect:
+        await asyncio.wait_for(enough.wait(), 120)
+    tiles = []
+    for info in engine.streams:
+        tile = VideoTile(info.stream_id)
+        grid.add_tile(tile)
+        remote = await engine.start_playing_stream(info.stream_id)
+        remote.add_video_sink(tile.set_frame)
+        tiles.append(tile)
+    say({"ready": True})
+    await asyncio.sleep(args.warmup)
+    painted = [t.frames_painted for t in tiles]
+    received = [t.frames_received for t in tiles]
+    cpu = CpuMeter()
+    started = time.monotonic()
+    await (await lines()).read()
+    elapsed = time.monotonic() - started
+    result = {
+        "fps_painted": [
+            round((t.frames_painted - p) / elapsed, 1) for t, p in zip(tiles, painted, strict=True)
+        ],
+        "fps_received": [
+            round((t.frames_received - r) / elapsed, 1)
+            for t, r in zip(tiles, received, strict=True)
+        ],
+        "cpu_percent": cpu.percent(),
+    }
+    await engine.destroy_engine()
+    return result
+
+
 # ---------------------------------------------------------------- stock aiortc
 
 
@@ -382,6 +495,9 @@ ROLES = {
     "huddle-joins": huddle_joins,
     "huddle-call": huddle_call,
     "huddle-grid": huddle_grid,
+    "huddle-fanout-publish": huddle_fanout_publish,
+    "huddle-viewers": huddle_viewers,
+    "huddle-member": huddle_member,
     "stock-publish": stock_publish,
     "stock-play": stock_play,
 }
@@ -406,9 +522,15 @@ def main() -> None:
     parser.add_argument("--joins", type=int, default=10)
     parser.add_argument("--other", default="")
     parser.add_argument("--expect", type=int, default=4)
+    parser.add_argument("--viewers", type=int, default=1)
     args = parser.parse_args()
     role = ROLES[args.role]
-    painting = args.paint or args.role in ("huddle-joins", "huddle-call", "huddle-grid")
+    painting = args.paint or args.role in (
+        "huddle-joins",
+        "huddle-call",
+        "huddle-grid",
+        "huddle-member",
+    )
     loop = qt_loop() if painting else asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:

@@ -1,12 +1,14 @@
 """Capture -> decoded and capture -> painted latency, Huddle beside stock aiortc, in one run.
 
     .venv/bin/python benchmarks/e2e_latency.py [--json] [--markdown] [--duration S]
+        [--media p2p sfu]
 
 For each codec (VP8, H.264) and size (640x480, 1280x720), a publisher process sends the
 test pattern at 30 fps to a player process on 127.0.0.1, once through Huddle (engine, room
-service, its jitter buffer) and once through bare aiortc as shipped. The player paints into
-Huddle's real VideoTile (offscreen Qt) in both cases. Latencies come from the capture time
-stamped in each frame's pixels; CPU is each process's own, in % of one core.
+service, its jitter buffer) and once through bare aiortc as shipped; with ``--media p2p sfu``
+Huddle's run is repeated through a real Janus (SFU: publisher -> Janus -> player). The player
+paints into Huddle's real VideoTile (offscreen Qt) in both cases. Latencies come from the
+capture time stamped in each frame's pixels; CPU is each process's own, in % of one core.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from benchmarks._common import (
     read_json,
     run,
     spawn,
+    start_janus,
     start_server,
     stop,
     table,
@@ -91,6 +94,11 @@ async def run_stock(media: list[str], seconds: float) -> dict:
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     secret = secrets.token_hex(32)
     server, url = await start_server(1, secret)
+    janus = sfu_server = None
+    urls = {"p2p": url}
+    if "sfu" in args.media:
+        janus = start_janus()
+        sfu_server, urls["sfu"] = await start_server(1, secret, janus=janus)
     runs = []
     try:
         for codec in args.codecs:
@@ -108,21 +116,36 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 ]
                 seconds = args.duration + 2
                 for stack in args.stacks:
-                    tag = f"{codec}-{size}-{stack}".lower()
-                    if stack == "stock":
-                        result = await run_stock(media, seconds)
-                    else:
-                        jb = "stock" if stack == "huddle-stock-jb" else "frame"
-                        result = await run_huddle(url, secret, media, seconds, tag, jb)
-                    runs.append({"stack": stack, "codec": codec, "size": size, **result})
-                    p50 = result["painted_ms"]["p50"]
-                    print(f"# {stack:16} {codec:4} {size:9} painted p50 {p50} ms", file=sys.stderr)
+                    for mode in ["p2p"] if stack == "stock" else args.media:
+                        tag = f"{codec}-{size}-{stack}-{mode}".lower()
+                        if stack == "stock":
+                            result = await run_stock(media, seconds)
+                        else:
+                            jb = "stock" if stack == "huddle-stock-jb" else "frame"
+                            result = await run_huddle(urls[mode], secret, media, seconds, tag, jb)
+                        row = {"stack": stack, "codec": codec, "size": size, **result}
+                        if stack != "stock" and mode == "sfu":
+                            row["media"] = "sfu"
+                        runs.append(row)
+                        p50 = result["painted_ms"]["p50"]
+                        print(
+                            f"# {stack:16} {mode} {codec:4} {size:9} painted p50 {p50} ms",
+                            file=sys.stderr,
+                        )
     finally:
         await stop(server)
+        if sfu_server is not None:
+            await stop(sfu_server)
+        if janus is not None:
+            janus.stop()
     ratios = {}
     for codec in args.codecs:
         for size in args.sizes:
-            by = {r["stack"]: r for r in runs if r["codec"] == codec and r["size"] == size}
+            by = {
+                r["stack"]: r
+                for r in runs
+                if r["codec"] == codec and r["size"] == size and "media" not in r
+            }
             if "huddle" in by and "stock" in by and by["huddle"]["painted_ms"]["p50"]:
                 ratios[f"{codec} {size}"] = round(
                     by["stock"]["painted_ms"]["p50"] / by["huddle"]["painted_ms"]["p50"], 2
@@ -141,7 +164,7 @@ def markdown(result: dict[str, Any]) -> str:
     for r in result["runs"]:
         rows.append(
             [
-                r["stack"],
+                r["stack"] + (" (sfu)" if r.get("media") == "sfu" else ""),
                 r["codec"],
                 r["size"],
                 r["decoded_ms"]["p50"],
@@ -184,6 +207,13 @@ if __name__ == "__main__":
     cli.add_argument("--duration", type=float, default=10.0, help="seconds measured per run")
     cli.add_argument("--codecs", nargs="+", default=["VP8", "H264"], choices=["VP8", "H264"])
     cli.add_argument("--sizes", nargs="+", default=list(SIZES), choices=list(SIZES))
+    cli.add_argument(
+        "--media",
+        nargs="+",
+        default=["p2p"],
+        choices=["p2p", "sfu"],
+        help="Huddle's media path: peer to peer, and/or through a real Janus (SFU)",
+    )
     cli.add_argument(
         "--stacks",
         nargs="+",

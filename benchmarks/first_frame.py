@@ -1,10 +1,12 @@
 """Login -> first remote frame decoded and painted, through the real room service.
 
     .venv/bin/python benchmarks/first_frame.py [--json] [--markdown] [--joins N]
+        [--media p2p sfu]
 
 A publisher process sends the pattern; a second process joins the room N times (a fresh
 engine each time), plays the stream and paints it into the real VideoTile (offscreen),
-timing each join from the call to ``login_room``.
+timing each join from the call to ``login_room``. ``--media sfu`` does it through a real Janus
+(SFU), beside peer to peer when both are given.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from benchmarks._common import (
     read_json,
     run,
     spawn,
+    start_janus,
     start_server,
     stop,
     table,
@@ -32,8 +35,16 @@ from benchmarks._common import (
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
+    if args.media == ["p2p"]:
+        return await measure(args, "p2p")
+    by_media = {mode: await measure(args, mode) for mode in args.media}
+    return {"benchmark": "first_frame", "machine": machine(), "media": by_media}
+
+
+async def measure(args: argparse.Namespace, mode: str) -> dict[str, Any]:
     secret = secrets.token_hex(32)
-    server, url = await start_server(1, secret)
+    janus = start_janus() if mode == "sfu" else None
+    server, url = await start_server(1, secret, janus=janus)
     try:
         common = [
             "--server",
@@ -63,6 +74,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             await stop(publisher)
     finally:
         await stop(server)
+        if janus is not None:
+            janus.stop()
     return {
         "benchmark": "first_frame",
         "machine": machine(),
@@ -76,6 +89,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def markdown(result: dict[str, Any]) -> str:
+    if "media" in result:
+        return "\n\n".join(f"{mode}:\n\n{markdown(r)}" for mode, r in result["media"].items())
     rows = [
         [name, result[key]["p50"], result[key]["p95"], result[key]["max"]]
         for name, key in (
@@ -91,4 +106,5 @@ if __name__ == "__main__":
     cli = parser(__doc__)
     cli.add_argument("--joins", type=int, default=12)
     cli.add_argument("--codec", default="VP8", choices=["VP8", "H264"])
+    cli.add_argument("--media", nargs="+", default=["p2p"], choices=["p2p", "sfu"])
     run(main, markdown, cli.parse_args())

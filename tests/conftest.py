@@ -13,7 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.server import RoomServer, ServiceConfig, mint_token
+from app.server.janus import JanusRouter
 from tests import devices
+from tests.janus import JanusProcess, janus_missing
 
 MIC_HZ = devices.MIC_HZ
 
@@ -79,6 +81,25 @@ async def room_server(service_config: ServiceConfig):
     yield start
     for running in started:
         await running.stop()
+
+
+@pytest.fixture(scope="session")
+def janus():
+    """A real Janus for the session (WebSocket API on 127.0.0.1, ICE on its own interface)."""
+    reason = janus_missing()
+    if reason:
+        pytest.skip(reason)
+    with JanusProcess() as running:
+        yield running
+
+
+@pytest.fixture
+async def sfu_server(service_config: ServiceConfig, janus: JanusProcess):
+    """A room service whose rooms send their media through ``janus``."""
+    router = JanusRouter([janus.url], api_secret=janus.api_secret)
+    async with RoomServer(service_config, sfu=router) as running:
+        assert router.healthy, janus.log_tail()
+        yield running
 
 
 @pytest.fixture

@@ -52,6 +52,40 @@ def test_first_frame_and_call_cpu_and_server_load() -> None:
     assert load["fanout_ms"]["n"] > 0
 
 
+@pytest.mark.timeout(600)
+def test_sfu_fanout_and_all_to_all_beside_p2p() -> None:
+    from tests.janus import janus_missing
+
+    if reason := janus_missing():
+        pytest.skip(reason)
+    result = run("sfu.py", "--viewers", "1", "2", "--duration", "2", "--members", "2")
+    runs = {(r["media"], r["viewers"]): r for r in result["fanout"]}
+    assert set(runs) == {("p2p", 1), ("p2p", 2), ("sfu", 1), ("sfu", 2)}
+    for r in runs.values():
+        assert r["verified_frames"] > 0 and r["publisher_cpu_percent"] is not None
+    # Through the SFU the publisher keeps one peer connection, however many watch.
+    assert runs["sfu", 2]["publisher_peer_connections"] == 1
+    assert runs["p2p", 2]["publisher_peer_connections"] == 2
+    assert {r["media"] for r in result["all_to_all"]} == {"p2p", "sfu"}
+    first = run("first_frame.py", "--joins", "1", "--media", "p2p", "sfu")
+    assert set(first["media"]) == {"p2p", "sfu"}
+    latency = run(
+        "e2e_latency.py",
+        "--codecs",
+        "VP8",
+        "--sizes",
+        "640x480",
+        "--duration",
+        "2",
+        "--stacks",
+        "huddle",
+        "--media",
+        "p2p",
+        "sfu",
+    )
+    assert [r.get("media", "p2p") for r in latency["runs"]] == ["p2p", "sfu"]
+
+
 @pytest.mark.timeout(300)
 def test_browser_call_measures_both_directions() -> None:
     if shutil.which("chromium") is None:

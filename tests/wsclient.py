@@ -99,6 +99,7 @@ class WsClient:
         app_id: int,
         user_update: bool = True,
         user_name: str = "",
+        media: m.MediaMode | None = None,
     ) -> m.ServerMessage:
         return await self.request(
             m.Login(
@@ -110,6 +111,7 @@ class WsClient:
                 user_name=user_name or user_id,
                 token=token,
                 user_update=user_update,
+                media=media,
             )
         )
 

@@ -21,6 +21,7 @@ import msgspec
 from app import __version__
 from app.protocol.messages import IceServer
 from app.server.guard import GuardConfig
+from app.server.janus import JanusRouter
 from app.server.rooms import ServiceConfig
 from app.server.web import RoomServer
 
@@ -28,6 +29,8 @@ from ._logging import setup_logging
 from ._secret import SECRET_ENV, SecretError, read_secret
 
 log = logging.getLogger("huddle.server")
+
+JANUS_SECRET_ENV = "HUDDLE_JANUS_SECRET"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +129,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="let the web page at / mint tokens for any user (development only; off by default)",
     )
     parser.add_argument(
+        "--janus",
+        action="append",
+        metavar="URL",
+        default=[],
+        help="a Janus WebSocket API URL (ws://127.0.0.1:8188); repeat for several nodes. Rooms "
+        "then send their media through Janus (SFU), each on the least loaded node",
+    )
+    parser.add_argument(
+        "--janus-secret",
+        help="Janus's api_secret (visible to other users in the process list: prefer "
+        f"--janus-secret-file or ${JANUS_SECRET_ENV})",
+    )
+    parser.add_argument(
+        "--janus-secret-file",
+        help=f"file holding Janus's api_secret (else ${JANUS_SECRET_ENV} is read)",
+    )
+    parser.add_argument(
+        "--janus-admin-key-file",
+        help="file holding the VideoRoom plugin's admin_key (default: the api_secret)",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     parser.add_argument("--log-format", default="json", choices=["json", "text"])
@@ -140,6 +164,7 @@ async def serve(
     guard: GuardConfig | None = None,
     ssl_context: ssl.SSLContext | None = None,
     dev_tokens: bool = False,
+    sfu: JanusRouter | None = None,
 ) -> None:
     server = RoomServer(
         config,
@@ -148,12 +173,17 @@ async def serve(
         guard=guard,
         ssl_context=ssl_context,
         dev_tokens="on" if dev_tokens else "off",
+        sfu=sfu,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await server.start()
+    if sfu is not None:
+        for node in sfu.nodes:
+            if not node.up:
+                log.warning("janus %s is not reachable yet: %s", node.url, node.last_error)
     # Only now: whoever reads this line may signal at once.
     print(f"listening on {server.url}", flush=True)
     if dev_tokens:
@@ -190,6 +220,33 @@ def raise_open_file_limit() -> int:
     return hard
 
 
+def _read_file(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().strip()
+
+
+def janus_router(args: argparse.Namespace) -> JanusRouter | None:
+    """The SFU router for ``--janus`` URLs, or None (peer to peer only)."""
+    if not args.janus:
+        return None
+    for url in args.janus:
+        if not url.startswith(("ws://", "wss://")):
+            raise ValueError(f"--janus wants a ws:// or wss:// URL, got {url!r}")
+    if args.janus_secret:
+        api_secret = args.janus_secret
+    elif args.janus_secret_file:
+        api_secret = _read_file(args.janus_secret_file)
+    else:
+        api_secret = os.environ.get(JANUS_SECRET_ENV, "")
+    if not api_secret:
+        raise ValueError(
+            "--janus needs Janus's api_secret: --janus-secret, --janus-secret-file or "
+            f"${JANUS_SECRET_ENV}"
+        )
+    admin_key = _read_file(args.janus_admin_key_file) if args.janus_admin_key_file else None
+    return JanusRouter(args.janus, api_secret=api_secret, admin_key=admin_key)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level, args.log_format)
@@ -222,7 +279,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"huddle-server: {exc}", file=sys.stderr)
         return 2
     try:
-        asyncio.run(serve(config, args.host, args.port, guard, ssl_context, args.dev_tokens))
+        sfu = janus_router(args)
+    except (OSError, ValueError) as exc:
+        print(f"huddle-server: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve(config, args.host, args.port, guard, ssl_context, args.dev_tokens, sfu))
     except OSError as exc:
         print(
             f"huddle-server: cannot listen on {args.host}:{args.port}: {exc.strerror}",

@@ -33,15 +33,18 @@ raises a clear error rather than being silently ignored.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import functools
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import aioice.ice
+import aioice.stun
 import aiortc
 import aiortc.rtcrtpreceiver
 import aiortc.rtcrtpsender
@@ -208,6 +211,31 @@ def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:
 def received_bytes(receiver: Any) -> int:
     """RTP bytes (payload and header) a receiver has been handed so far."""
     return getattr(receiver, "_huddle_bytes", 0)
+
+
+async def ice_round_trip(receiver: Any, timeout: float = 1.0) -> float | None:
+    """Milliseconds for one STUN binding request on a receiver's selected ICE pair (a consent
+    check, RFC 7675, as aioice sends every 5 s), or None when there is no pair yet or no
+    answer. A player whose other end does not echo data-channel pings (an SFU) measures its
+    round-trip time this way; any ICE agent answers."""
+    try:
+        connection = receiver.transport.transport._connection
+        pair = connection._nominated.get(1)
+        password = connection.remote_password
+    except AttributeError:
+        return None
+    if pair is None or not password:
+        return None
+    request = connection.build_request(pair, nominate=False)
+    started = time.monotonic()
+    try:
+        async with asyncio.timeout(timeout):
+            await pair.protocol.request(
+                request, pair.remote_addr, integrity_key=password.encode(), retransmissions=0
+            )
+    except (TimeoutError, aioice.stun.TransactionError, ConnectionError, OSError):
+        return None
+    return (time.monotonic() - started) * 1000
 
 
 ESTIMATE_FLOOR = 1_500_000

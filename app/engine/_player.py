@@ -126,8 +126,11 @@ class Playback:
         await asyncio.sleep(RETRY_DELAYS[self._failures])
         self._failures += 1
         if not self.stopped and self.session_id is None:
-            with contextlib.suppress(PlayError):
+            try:
                 await self.request()
+            except PlayError as exc:
+                # Refused (e.g. no media server): the next pause, or NO_PLAY with the code.
+                await self.retry(exc.code)
 
     # ------------------------------------------------------------ the peer connection
 
@@ -163,8 +166,21 @@ class Playback:
                     buffer = self._latency.buffer = FrameJitterBuffer()
                     seams.use_jitter_buffer(transceiver.receiver, buffer)
         await set_local_description(self._peer, pc, await pc.createAnswer())
+        if "\nm=application " not in sdp:
+            # No RTT channel offered (the other end is an SFU, which does not pass players'
+            # pings to the publisher): time STUN checks on the ICE pair instead.
+            self._pinger = asyncio.create_task(self._ice_ping(pc), name="huddle-rtt-ice")
         if pc is self._pc and self.session_id == session_id:
             await self._peer.signal(session_id, "answer", sdp=pc.localDescription.sdp)
+
+    async def _ice_ping(self, pc: RTCPeerConnection) -> None:
+        while pc is self._pc:
+            receivers = pc.getReceivers()
+            if pc.connectionState == "connected" and receivers:
+                rtt = await seams.ice_round_trip(receivers[0])
+                if rtt is not None:
+                    self._rtt.add(rtt)
+            await asyncio.sleep(PING_INTERVAL)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         reader = asyncio.create_task(self._read(track), name=f"huddle-play-{track.kind}")

@@ -84,7 +84,13 @@ class Playing:
         if playback is None:
             return False
         await playback.stop()
-        playback.set_state(PlayerState.NO_PLAY)
+        # Stopped because its stream left the room (as the seed's apps do on DELETE): the same
+        # NO_PLAY the engine reports by itself then, whichever of the two ran first.
+        gone = self._link.stream_info(stream_id) is None and self._link.media_mode() is not None
+        if gone and playback.state is not PlayerState.NO_PLAY:
+            playback.set_state(PlayerState.NO_PLAY, ErrorCode.PUBLISHER_LEFT)
+        else:
+            playback.set_state(PlayerState.NO_PLAY)
         return True
 
     def mute_audio(self, stream_id: str, mute: bool) -> bool:

@@ -2,6 +2,8 @@
 
 Each player that asks (``play_request``) gets its own ``RTCPeerConnection``, fed from the one
 capture through the stream's relays; the publisher makes the offer, so it chooses the codec.
+In an SFU room the only "player" is the SFU (``player`` None): one peer connection, whoever
+plays.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ log = logging.getLogger("huddle.engine")
 @dataclass(eq=False)
 class _PlayerPeer:
     session_id: str
-    player: User
+    player: User | None
+    """None: the other end is the service's SFU."""
     pc: RTCPeerConnection
     tracks: list[PublishTrack] = field(default_factory=list)
     channel: RTCDataChannel | None = None
@@ -80,7 +83,7 @@ class Publication:
 
     @property
     def players(self) -> list[User]:
-        return [peer.player for peer in self._peers.values()]
+        return [peer.player for peer in self._peers.values() if peer.player is not None]
 
     def has_session(self, session_id: str) -> bool:
         return session_id in self._peers
@@ -104,8 +107,9 @@ class Publication:
         source = video.source
         return getattr(source, "width", 640), getattr(source, "height", 480)
 
-    async def add_player(self, session_id: str, player: User) -> None:
-        """A player asked for the stream: make its peer connection and send the offer."""
+    async def add_player(self, session_id: str, player: User | None) -> None:
+        """A player (or, with ``player`` None, the SFU) asked for the stream: make its peer
+        connection and send the offer."""
         if session_id in self._peers:
             return
         pc = new_peer_connection(self._link)
@@ -118,20 +122,22 @@ class Publication:
             transceiver = pc.addTransceiver(track, direction="sendonly")
             if kind == "video":
                 prefer_codec(transceiver, self.options.video_codec)
-        channel = pc.createDataChannel(RTT_CHANNEL, ordered=False, maxRetransmits=0)
-        channel.on("message", lambda message: self._echo(channel, message))
-        peer.channel = channel
+        if player is not None:  # an SFU does not pass players' pings back (see _player)
+            channel = pc.createDataChannel(RTT_CHANNEL, ordered=False, maxRetransmits=0)
+            channel.on("message", lambda message: self._echo(channel, message))
+            peer.channel = channel
+        who = player.user_id if player is not None else "the SFU"
 
         @pc.on("connectionstatechange")
         def _state_changed() -> None:
-            log.debug("publish %s to %s: %s", self.stream_id, player.user_id, pc.connectionState)
+            log.debug("publish %s to %s: %s", self.stream_id, who, pc.connectionState)
             if pc.connectionState == "failed":
                 self._link.spawn(self._drop(session_id), f"huddle-drop-{session_id}")
 
         await set_local_description(self._link, pc, await pc.createOffer())
         if self._peers.get(session_id) is not peer:
             return  # removed while the offer was being made
-        log.info("offer for %s to %s (%s)", self.stream_id, player.user_id, session_id)
+        log.info("offer for %s to %s (%s)", self.stream_id, who, session_id)
         await self._link.signal(session_id, "offer", sdp=pc.localDescription.sdp)
 
     def _publish_track(self, kind: str) -> PublishTrack | None:
@@ -181,7 +187,8 @@ class Publication:
     async def remove_player(self, session_id: str) -> None:
         peer = self._peers.pop(session_id, None)
         if peer is not None:
-            log.info("closed %s to %s (%s)", self.stream_id, peer.player.user_id, session_id)
+            who = peer.player.user_id if peer.player is not None else "the SFU"
+            log.info("closed %s to %s (%s)", self.stream_id, who, session_id)
             await peer.close()
 
     async def close_peers(self) -> None:

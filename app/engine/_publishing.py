@@ -98,13 +98,20 @@ class Publishing:
         publication = self.publications.pop(stream_id, None)
         if publication is None:
             return False
-        await publication.close_peers()
-        if (
+        registered = (
             publication.state is PublisherState.PUBLISHING
             and self._link.room_state() is RoomState.CONNECTED
-        ):
+        )
+        # Through an SFU, unpublish first: the SFU notices a closed connection at once (a DTLS
+        # alert), and the service would take it for a failure and ask for a new uplink.
+        sfu = self._link.media_mode() == "sfu"
+        if not sfu:
+            await publication.close_peers()
+        if registered:
             with contextlib.suppress(HuddleError):
                 await self._peer.request(lambda rid: m.Unpublish(id=rid, stream_id=stream_id))
+        if sfu:
+            await publication.close_peers()
         publication.set_state(PublisherState.NO_PUBLISH)
         return True
 
@@ -152,7 +159,9 @@ class Publishing:
             if publication is None:
                 await self._peer.request(lambda rid: m.StopPlay(id=rid, session_id=msg.session_id))
                 return
-            await publication.add_player(msg.session_id, User._from_wire(msg.player))
+            # peer "sfu": the stream's one uplink, to the service's SFU (no player to name).
+            player = User._from_wire(msg.player) if msg.player is not None else None
+            await publication.add_player(msg.session_id, player)
 
         self._link.in_order(handle)
 

@@ -88,6 +88,8 @@ class RoomLink:
     """Queue signalling work behind what arrived before it."""
     stream_info: Callable[[str], StreamInfo | None]
     """A stream of the room, as last reported (None: not in the room)."""
+    media_mode: Callable[[], str | None]
+    """The room's media mode ("p2p" or "sfu"; None: not in a room)."""
 
 
 @dataclass
@@ -100,6 +102,8 @@ class _Room:
     streams: dict[str, StreamInfo] = field(default_factory=dict)
     ice_servers: list[IceServerConfig] = field(default_factory=list)
     heartbeat_interval: float = 10.0
+    media_mode: str = "p2p"
+    """The room's media mode, from the login reply: "p2p" or "sfu"."""
 
 
 class RoomSession:
@@ -150,6 +154,7 @@ class RoomSession:
             room_state=lambda: self.state,
             in_order=self.in_order,
             stream_info=self.stream_info,
+            media_mode=lambda: self.room.media_mode if self.room else None,
         )
 
     # ------------------------------------------------------------ wiring (by the facade)
@@ -299,6 +304,7 @@ class RoomSession:
                     user_name=room.user.user_name,
                     token=room.token,
                     user_update=room.config.user_update,
+                    media=self.config.media_mode,
                 )
             )
         except BaseException:
@@ -313,6 +319,7 @@ class RoomSession:
         room = self.room
         assert room is not None
         room.heartbeat_interval = reply.heartbeat_interval
+        room.media_mode = reply.media
         room.ice_servers = [
             IceServerConfig(urls=s.urls, username=s.username, credential=s.credential)
             for s in reply.ice_servers

@@ -43,6 +43,11 @@ class EngineConfig:
     jitter_buffer: Literal["frame", "stock"] = "frame"
     """Video jitter buffer: "frame" releases each frame as soon as it is complete (Huddle's);
     "stock" is aiortc's, which waits for the next frame to begin (~33 ms more at 30 fps)."""
+    media_mode: Literal["p2p", "sfu"] | None = None
+    """The media mode asked for when this engine creates a room: "p2p" (each player gets its
+    own copy from the publisher) or "sfu" (each stream goes once to the service's SFU). None:
+    the service's default. The room's mode is fixed by whoever creates it; ``Engine.media_mode``
+    says which it is."""
     ca_file: str | None = None
     """PEM file of the certificate authority (or the self-signed certificate) that signed a
     ``wss://`` service's certificate. None: the system's trusted authorities."""
@@ -52,6 +57,8 @@ class EngineConfig:
     took the port first receives no token (LOCAL_SERVICE_UNPROVEN)."""
 
     def __post_init__(self) -> None:
+        if self.media_mode not in (None, "p2p", "sfu"):
+            raise ValueError(f"media_mode must be 'p2p', 'sfu' or None, got {self.media_mode!r}")
         if self.jitter_buffer not in ("frame", "stock"):
             raise ValueError(
                 f"jitter_buffer must be 'frame' or 'stock', got {self.jitter_buffer!r}"

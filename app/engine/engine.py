@@ -131,6 +131,13 @@ class Engine:
         return room.room_id if room else None
 
     @property
+    def media_mode(self) -> str | None:
+        """How the room's media flows: "p2p" (publishers send each player its own copy) or
+        "sfu" (each stream goes once to the service's SFU); None when not in a room."""
+        room = self._session.room
+        return room.media_mode if room else None
+
+    @property
     def user(self) -> User | None:
         room = self._session.room
         return room.user if room else None

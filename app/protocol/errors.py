@@ -9,6 +9,7 @@ Codes are grouped by where they arise:
 3xxx  rooms and sessions
 4xxx  publishing
 5xxx  playing
+6xxx  the media server (the SFU, Janus)
 7xxx  devices and media (raised by the engine, never on the wire)
 8xxx  the engine's connection and state (raised by the engine)
 ====  =========================================================
@@ -87,6 +88,13 @@ class ErrorCode(enum.IntEnum):
     PUBLISHER_LEFT = 5003
     PLAY_STOPPED = 5004
     NOT_PLAYING = 5005
+
+    # 6xxx: the media server
+    MEDIA_SERVER_UNAVAILABLE = 6001
+    MEDIA_SERVER_TIMEOUT = 6002
+    MEDIA_SERVER_REFUSED = 6003
+    MEDIA_SERVER_HANGUP = 6004
+    MEDIA_PUBLISHER_NOT_READY = 6005
 
     # 7xxx: devices and media (engine-side)
     DEVICE_NOT_FOUND = 7001
@@ -215,6 +223,15 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PUBLISHER_LEFT: "The publisher stopped the stream or left the room.",
     ErrorCode.PLAY_STOPPED: "The player stopped playing the stream.",
     ErrorCode.NOT_PLAYING: "No stream with this ID is being played by this engine.",
+    ErrorCode.MEDIA_SERVER_UNAVAILABLE: (
+        "The room's media server (Janus) cannot be reached; media cannot flow until it is back."
+    ),
+    ErrorCode.MEDIA_SERVER_TIMEOUT: "The media server (Janus) did not answer in time.",
+    ErrorCode.MEDIA_SERVER_REFUSED: "The media server (Janus) refused the media session.",
+    ErrorCode.MEDIA_SERVER_HANGUP: "The media server (Janus) closed the media connection.",
+    ErrorCode.MEDIA_PUBLISHER_NOT_READY: (
+        "The publisher's media did not reach the media server in time."
+    ),
     ErrorCode.DEVICE_NOT_FOUND: "The requested device does not exist.",
     ErrorCode.DEVICE_BUSY: "The device is in use by another program.",
     ErrorCode.DEVICE_ERROR: "The device failed while capturing or playing.",

@@ -19,6 +19,10 @@ from .limits import ProtocolError
 
 UpdateType = Literal["ADD", "DELETE"]
 SignalKind = Literal["offer", "answer", "candidate", "end_of_candidates"]
+MediaMode = Literal["p2p", "sfu"]
+"""How a room's media flows: peer to peer between clients, or through the SFU (Janus)."""
+MediaPeer = Literal["user", "sfu"]
+"""The other end of a media session: another user, or the SFU."""
 
 
 class _Message(msgspec.Struct, kw_only=True, tag_field="type", omit_defaults=True):
@@ -78,6 +82,9 @@ class Login(_Message, tag="login", kw_only=True):
     token: str
     user_update: bool = False
     """Receive ``user_update`` events for this room (the seed's ``userUpdate``)."""
+    media: MediaMode | None = None
+    """The media mode the client prefers for a room it creates; the room's mode is fixed by
+    whoever creates it (and what the service offers), and ``login_ok`` names it."""
 
 
 class Logout(_Message, tag="logout", kw_only=True):
@@ -185,6 +192,9 @@ class LoginOk(_Message, tag="login_ok", kw_only=True):
     """Seconds between heartbeats; the session is dropped after a few are missed."""
     ice_servers: list[IceServer] = []
     server_time: int = 0
+    media: MediaMode = "p2p"
+    """The room's media mode: ``p2p`` (publishers send to each player) or ``sfu`` (one uplink
+    per stream to the SFU, one downlink per play from it)."""
 
 
 class HeartbeatAck(_Message, tag="heartbeat_ack", kw_only=True):
@@ -245,11 +255,16 @@ class Kickout(_Message, tag="kickout", kw_only=True):
 
 
 class PlayRequest(_Message, tag="play_request", kw_only=True):
-    """To a publisher: a player wants the stream; answer by sending an offer."""
+    """To a publisher: open a media session for this stream and send an offer on it.
+
+    The other end is ``peer``: a player (``"user"``, named in ``player``; peer to peer), or the
+    SFU (``"sfu"``, no ``player``: the stream's one uplink, asked for once per publish).
+    """
 
     session_id: str
     stream_id: str
-    player: UserInfo
+    player: UserInfo | None = None
+    peer: MediaPeer = "user"
 
 
 class RelayedSignal(_Message, tag="signal", kw_only=True):

@@ -39,6 +39,7 @@ from app.protocol.limits import (
     request_id_of,
 )
 
+from .media import MediaLink, MediaMode, MediaRouter, P2PRouter
 from .ratelimit import SlidingWindow
 from .tokens import (
     LEEWAY_SECONDS,
@@ -114,7 +115,9 @@ class Session:
     user_update: bool = False
     closed: bool = False
     streams: dict[str, m.StreamInfo] = field(default_factory=dict)
-    plays: dict[str, PlaySession] = field(default_factory=dict)
+    plays: dict[str, MediaLink] = field(default_factory=dict)
+    media: MediaMode | None = None
+    """The media mode asked for at login (a preference for a room this session creates)."""
 
     def __repr__(self) -> str:
         who = self.user.user_id if self.user else "-"
@@ -133,19 +136,22 @@ class Room:
     barrages: SlidingWindow = field(default_factory=lambda: SlidingWindow(BARRAGE_PER_ROOM))
     commands: SlidingWindow = field(default_factory=lambda: SlidingWindow(CUSTOM_COMMAND_PER_ROOM))
     next_message_id: int = 1
+    media: MediaMode = "p2p"
+    """Fixed when the room is created: ``sfu`` rooms send each stream once to the SFU."""
+    uplinks: dict[str, MediaLink] = field(default_factory=dict)
+    """In an ``sfu`` room, each stream's media session with the SFU."""
+    uplink_retries: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.app_id, self.room_id)
 
 
-@dataclass(eq=False)
-class PlaySession:
-    """A player connected to the publisher of one stream; signalling flows between them."""
+PlaySession = MediaLink
+"""A media session: player and publisher peer to peer, or either of them and the SFU."""
 
-    id: str
-    stream_id: str
-    publisher: Session
-    player: Session
-
-    def other(self, session: Session) -> Session:
-        return self.player if session is self.publisher else self.publisher
+UPLINK_RETRIES = 5
+"""How many times a stream's lost uplink to the SFU is asked for again before giving up."""
 
 
 class RoomService:
@@ -157,8 +163,13 @@ class RoomService:
         *,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        sfu: MediaRouter | None = None,
     ) -> None:
         self.config = config
+        self._p2p: MediaRouter = P2PRouter()
+        self._sfu = sfu
+        if sfu is not None:
+            sfu.bind(self)
         self._clock = clock
         self._wall = wall_clock
         self._started = clock()
@@ -237,8 +248,18 @@ class RoomService:
             session.outbox.close(code, reason)
             self.disconnect(session, reason)
 
-    def stats(self) -> dict[str, int | float]:
-        return {
+    @property
+    def media_modes(self) -> list[MediaMode]:
+        """The media modes this service offers; the first is the default for new rooms."""
+        return ["sfu", "p2p"] if self._sfu is not None else ["p2p"]
+
+    @property
+    def healthy(self) -> bool:
+        """False when the service has an SFU and none of its nodes is reachable."""
+        return self._sfu is None or self._sfu.healthy
+
+    def stats(self) -> dict[str, object]:
+        stats: dict[str, object] = {
             "rooms": len(self._rooms),
             "users": len(self._users),
             "streams": len(self._streams),
@@ -246,6 +267,15 @@ class RoomService:
             "connections": len(self._sessions),
             "uptime": round(self._clock() - self._started, 3),
         }
+        if self._sfu is not None:
+            stats["media"] = self.media_modes[0]
+            stats.update(self._sfu.stats())
+        return stats
+
+    def _router(self, room: Room) -> MediaRouter:
+        if room.media == "sfu" and self._sfu is not None:
+            return self._sfu
+        return self._p2p
 
     # ------------------------------------------------------------ the dispatcher
 
@@ -352,14 +382,18 @@ class RoomService:
             self._kick(previous, ErrorCode.KICKED_DUPLICATE_LOGIN)
             room = self._rooms.get(key)  # the kick may have emptied and removed the room
         if room is None:
-            room = self._rooms[key] = Room(app_id=msg.app_id, room_id=msg.room_id)
-            log.info("room %r created", msg.room_id)
+            modes = self.media_modes
+            media = msg.media if msg.media in modes else modes[0]
+            room = self._rooms[key] = Room(app_id=msg.app_id, room_id=msg.room_id, media=media)
+            self._router(room).open_room(room.key)
+            log.info("room %r created (%s)", msg.room_id, media)
 
         user = m.UserInfo(user_id=msg.user_id, user_name=msg.user_name)
         others = list(room.members.values())
         session.room, session.user, session.claims = room, user, claims
         session.login_deadline = None
         session.user_update = msg.user_update
+        session.media = msg.media
         room.members[user.user_id] = session
         self._users[(msg.app_id, user.user_id)] = session
         log.info("login %r (%d in room)", session, len(room.members))
@@ -376,6 +410,7 @@ class RoomService:
                 heartbeat_interval=self.config.heartbeat_interval,
                 ice_servers=self.config.ice_servers,
                 server_time=int(self._wall() * 1000),
+                media=room.media,
             ),
         )
         self._fan_out(
@@ -418,10 +453,12 @@ class RoomService:
         room, user = session.room, session.user
         if room is None or user is None:
             return
+        removed = list(session.streams.values())
+        for info in removed:
+            self._end_stream_plays(room, info.stream_id)
         for play in list(session.plays.values()):
             code = ErrorCode.PUBLISHER_LEFT if play.publisher is session else ErrorCode.PLAY_STOPPED
             self._end_play(play, code, notify=play.other(session))
-        removed = list(session.streams.values())
         for info in removed:
             self._forget_stream(room, info.stream_id)
         session.streams.clear()
@@ -440,6 +477,7 @@ class RoomService:
         )
         if not room.members:
             del self._rooms[(room.app_id, room.room_id)]
+            self._router(room).close_room(room.key)
             log.info("room %r closed", room.room_id)
         log.info("left %s/%s (%s)", room.room_id, user.user_id, reason)
 
@@ -475,6 +513,7 @@ class RoomService:
             )
         if len(session.streams) >= MAX_STREAMS_PER_USER:
             raise ProtocolError(ErrorCode.TOO_MANY_STREAMS)
+        self._router(room).check(room.key)
         info = m.StreamInfo(
             stream_id=msg.stream_id,
             user=user,
@@ -494,14 +533,37 @@ class RoomService:
             self._others(room, session),
             m.StreamUpdate(room_id=room.room_id, update_type="ADD", streams=[info]),
         )
+        if room.media == "sfu":
+            room.uplink_retries.pop(info.stream_id, None)
+            self._open_uplink(room, session, info.stream_id)
+
+    def _open_uplink(self, room: Room, publisher: Session, stream_id: str) -> None:
+        """Ask the publisher for the stream's one media session with the SFU."""
+        link = MediaLink(
+            id=f"u{secrets.token_hex(8)}", stream_id=stream_id, sender=publisher, receiver=None
+        )
+        self._plays[link.id] = link
+        publisher.plays[link.id] = link
+        room.uplinks[stream_id] = link
+        log.info("uplink %s: %r -> sfu", link.id, publisher)
+        self._router(room).publish(room.key, link)
+        self._send(publisher, m.PlayRequest(session_id=link.id, stream_id=stream_id, peer="sfu"))
+
+    def _end_stream_plays(self, room: Room, stream_id: str) -> None:
+        """The stream is going: end its uplink (silently) and tell its players."""
+        uplink = room.uplinks.pop(stream_id, None)
+        if uplink is not None:
+            self._end_play(uplink, ErrorCode.PUBLISHER_LEFT, notify=None)
+        publisher = room.publishers.get(stream_id)
+        for play in [p for p in list(self._plays.values()) if p.stream_id == stream_id]:
+            if play.receiver is not None and (play.sender is publisher or play.sender is None):
+                self._end_play(play, ErrorCode.PUBLISHER_LEFT, notify=play.receiver)
 
     def _on_unpublish(self, session: Session, msg: m.Unpublish) -> None:
         room = session.room
         assert room is not None
         info = self._owned_stream(session, msg.stream_id)
-        for play in [p for p in session.plays.values() if p.stream_id == info.stream_id]:
-            if play.publisher is session:
-                self._end_play(play, ErrorCode.PUBLISHER_LEFT, notify=play.player)
+        self._end_stream_plays(room, info.stream_id)
         del session.streams[info.stream_id]
         self._forget_stream(room, info.stream_id)
         log.info("unpublish %s by %r", info.stream_id, session)
@@ -549,17 +611,26 @@ class RoomService:
                 ErrorCode.PLAY_FAILED,
                 "A session cannot play a stream it publishes; show the local preview instead.",
             )
-        play = PlaySession(
+        router = self._router(room)
+        router.check(room.key)
+        sfu = room.media == "sfu"
+        play = MediaLink(
             id=f"p{secrets.token_hex(8)}",
             stream_id=info.stream_id,
-            publisher=publisher,
-            player=session,
+            sender=None if sfu else publisher,
+            receiver=session,
         )
         self._plays[play.id] = play
-        publisher.plays[play.id] = play
         session.plays[play.id] = play
-        log.info("play %s: %r <- %r", play.id, session, publisher)
         self._send(session, m.PlayOk(id=msg.id, session_id=play.id, stream=info))
+        if sfu:
+            log.info("play %s: %r <- sfu", play.id, session)
+            if info.stream_id not in room.uplinks:
+                self._open_uplink(room, publisher, info.stream_id)  # the last one was lost
+            router.play(room.key, play)
+            return
+        publisher.plays[play.id] = play
+        log.info("play %s: %r <- %r", play.id, session, publisher)
         self._send(
             publisher, m.PlayRequest(session_id=play.id, stream_id=info.stream_id, player=user)
         )
@@ -578,22 +649,78 @@ class RoomService:
         code = ErrorCode.PUBLISHER_LEFT if play.publisher is session else ErrorCode.PLAY_STOPPED
         self._end_play(play, code, notify=play.other(session))
         self._send(session, m.Ok(id=msg.id))
+        if play.receiver is None:  # the publisher gave its uplink up (its connection failed)
+            self._uplink_lost(play, ErrorCode.PEER_CONNECTION_FAILED)
 
-    def _end_play(self, play: PlaySession, code: ErrorCode, notify: Session) -> None:
-        self._plays.pop(play.id, None)
-        play.publisher.plays.pop(play.id, None)
-        play.player.plays.pop(play.id, None)
+    def _end_play(
+        self,
+        play: MediaLink,
+        code: ErrorCode,
+        notify: Session | None,
+        message: str | None = None,
+    ) -> None:
+        if self._plays.pop(play.id, None) is None:
+            return
+        for end in play.clients:
+            end.plays.pop(play.id, None)
         log.info("play %s ended: %s", play.id, code.name)
-        self._send(
-            notify,
-            m.SessionClosed(
-                session_id=play.id,
-                stream_id=play.stream_id,
-                code=int(code),
-                name=code.name,
-                message=code.message,
-            ),
-        )
+        if play.sender is None or play.receiver is None:
+            room = play.clients[0].room if play.clients else None
+            if room is not None:
+                if room.uplinks.get(play.stream_id) is play:
+                    del room.uplinks[play.stream_id]
+                self._router(room).end(play)
+        if notify is not None:
+            self._send(
+                notify,
+                m.SessionClosed(
+                    session_id=play.id,
+                    stream_id=play.stream_id,
+                    code=int(code),
+                    name=code.name,
+                    message=message or code.message,
+                ),
+            )
+
+    def _uplink_lost(self, uplink: MediaLink, code: ErrorCode) -> None:
+        """A stream's uplink to the SFU ended while the stream is still published: its players'
+        sessions end too (they play again, as after any failure) and the publisher is asked
+        for a new uplink, a bounded number of times."""
+        publisher = uplink.sender
+        room = publisher.room if publisher is not None else None
+        if room is None or publisher is None or uplink.stream_id not in publisher.streams:
+            return
+        for play in [p for p in list(self._plays.values()) if p.stream_id == uplink.stream_id]:
+            if play.sender is None and play.receiver is not None:
+                self._end_play(play, code, notify=play.receiver)
+        tries = room.uplink_retries.get(uplink.stream_id, 0)
+        if tries >= UPLINK_RETRIES:
+            log.error("uplink of %s lost %d times; not asking again", uplink.stream_id, tries)
+            return
+        room.uplink_retries[uplink.stream_id] = tries + 1
+        try:
+            self._router(room).check(room.key)
+        except ProtocolError:
+            return  # no media server: the next play asks for a new uplink
+        self._open_uplink(room, publisher, uplink.stream_id)
+
+    # ------------------------------------------------------------ the media router's events
+
+    def link_signal(self, link: MediaLink, kind: m.SignalKind, *, sdp: str | None = None) -> None:
+        """The SFU's offer (to a player) or answer (to a publisher), relayed to the client."""
+        if link.id not in self._plays:
+            return
+        for end in link.clients:
+            self._send(end, m.RelayedSignal(session_id=link.id, kind=kind, sdp=sdp))
+
+    def link_failed(self, link: MediaLink, code: ErrorCode, message: str) -> None:
+        """The SFU end of a media session failed: end it, telling the client why."""
+        if link.id not in self._plays:
+            return
+        client = link.clients[0] if link.clients else None
+        self._end_play(link, code, notify=client, message=message)
+        if link.receiver is None:
+            self._uplink_lost(link, code)
 
     def _on_signal(self, session: Session, msg: m.Signal) -> None:
         play = self._play_of(session, msg.session_id)
@@ -602,8 +729,14 @@ class RoomService:
         if msg.kind == "candidate" and msg.candidate is None:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, "A candidate signal needs a 'candidate'.")
         self._send(session, m.Ok(id=msg.id))
+        other = play.other(session)
+        if other is None:
+            room = session.room
+            assert room is not None
+            self._router(room).signal(play, msg)
+            return
         self._send(
-            play.other(session),
+            other,
             m.RelayedSignal(
                 session_id=play.id, kind=msg.kind, sdp=msg.sdp, candidate=msg.candidate
             ),

@@ -29,6 +29,7 @@ from .guard import (
     guard_middleware,
     proof_handler,
 )
+from .media import MediaRouter
 from .outbox import SocketOutbox
 from .pages import DevTokens, PageConfig, add_page_routes
 from .rooms import RoomService, ServiceConfig, Session
@@ -38,6 +39,7 @@ log = logging.getLogger("huddle.server")
 SERVICE_KEY = web.AppKey("service", RoomService)
 SOCKETS_KEY = web.AppKey("sockets", set[web.WebSocketResponse])
 SWEEPER_KEY = web.AppKey("sweeper", asyncio.Task[None])
+SFU_KEY = web.AppKey("sfu", MediaRouter)
 
 
 async def _ws_handler(request: web.Request) -> web.StreamResponse:
@@ -73,8 +75,22 @@ async def _ws_handler(request: web.Request) -> web.StreamResponse:
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    stats = request.app[SERVICE_KEY].stats()
-    return web.json_response({"status": "ok", "version": __version__, **stats})
+    service = request.app[SERVICE_KEY]
+    # With an SFU and none of its nodes reachable the service still signals, but no media
+    # flows: "degraded" and 503, so a load balancer or a monitor notices.
+    status = "ok" if service.healthy else "degraded"
+    body = {"status": status, "version": __version__, **service.stats()}
+    return web.json_response(body, status=200 if service.healthy else 503)
+
+
+async def _start_sfu(app: web.Application) -> None:
+    if SFU_KEY in app:
+        await app[SFU_KEY].start()
+
+
+async def _stop_sfu(app: web.Application) -> None:
+    if SFU_KEY in app:
+        await app[SFU_KEY].close()
 
 
 async def _start_sweeper(app: web.Application) -> None:
@@ -121,11 +137,18 @@ def create_app(
     guard: ConnectionGuard | None = None,
     dev_tokens: DevTokens = "off",
     host: str = "127.0.0.1",
+    sfu: MediaRouter | None = None,
 ) -> web.Application:
-    """The aiohttp application of the room service (and the browser's page and SDK)."""
+    """The aiohttp application of the room service (and the browser's page and SDK).
+    ``sfu`` (started and closed with the app) routes the media of ``sfu`` rooms, e.g.
+    :class:`~app.server.janus.JanusRouter`."""
     app = web.Application(middlewares=[guard_middleware])
-    app[SERVICE_KEY] = service or RoomService(config)
+    app[SERVICE_KEY] = service or RoomService(config, sfu=sfu)
     app[GUARD_KEY] = guard or ConnectionGuard()
+    if sfu is not None:
+        app[SFU_KEY] = sfu
+        app.on_startup.append(_start_sfu)
+        app.on_cleanup.append(_stop_sfu)
     app[SOCKETS_KEY] = set()
     app.router.add_get("/ws", _ws_handler)
     app.router.add_get("/healthz", _healthz)
@@ -155,13 +178,14 @@ class RoomServer:
         guard: GuardConfig | None = None,
         ssl_context: ssl.SSLContext | None = None,
         dev_tokens: DevTokens = "off",
+        sfu: MediaRouter | None = None,
     ) -> None:
         self.config = config
         self.host = host
         self.port = port
         self.ssl_context = ssl_context
         self.guard = ConnectionGuard(guard)
-        self.app = create_app(config, guard=self.guard, dev_tokens=dev_tokens, host=host)
+        self.app = create_app(config, guard=self.guard, dev_tokens=dev_tokens, host=host, sfu=sfu)
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.Server | None = None
 

@@ -1151,6 +1151,26 @@
       <translation>No stream with this ID is being played by this engine.</translation>
     </message>
     <message>
+      <source>The room's media server (Janus) cannot be reached; media cannot flow until it is back.</source>
+      <translation>The room's media server (Janus) cannot be reached; media cannot flow until it is back.</translation>
+    </message>
+    <message>
+      <source>The media server (Janus) did not answer in time.</source>
+      <translation>The media server (Janus) did not answer in time.</translation>
+    </message>
+    <message>
+      <source>The media server (Janus) refused the media session.</source>
+      <translation>The media server (Janus) refused the media session.</translation>
+    </message>
+    <message>
+      <source>The media server (Janus) closed the media connection.</source>
+      <translation>The media server (Janus) closed the media connection.</translation>
+    </message>
+    <message>
+      <source>The publisher's media did not reach the media server in time.</source>
+      <translation>The publisher's media did not reach the media server in time.</translation>
+    </message>
+    <message>
       <source>The requested device does not exist.</source>
       <translation>The requested device does not exist.</translation>
     </message>

@@ -1150,6 +1150,26 @@
       <translation>此引擎没有在拉取该 ID 的流。</translation>
     </message>
     <message>
+      <source>The room's media server (Janus) cannot be reached; media cannot flow until it is back.</source>
+      <translation>无法连接房间的媒体服务器（Janus）；在它恢复之前音视频无法传输。</translation>
+    </message>
+    <message>
+      <source>The media server (Janus) did not answer in time.</source>
+      <translation>媒体服务器（Janus）未及时响应。</translation>
+    </message>
+    <message>
+      <source>The media server (Janus) refused the media session.</source>
+      <translation>媒体服务器（Janus）拒绝了该媒体会话。</translation>
+    </message>
+    <message>
+      <source>The media server (Janus) closed the media connection.</source>
+      <translation>媒体服务器（Janus）关闭了媒体连接。</translation>
+    </message>
+    <message>
+      <source>The publisher's media did not reach the media server in time.</source>
+      <translation>发布者的音视频未能及时到达媒体服务器。</translation>
+    </message>
+    <message>
       <source>The requested device does not exist.</source>
       <translation>所请求的设备不存在。</translation>
     </message>

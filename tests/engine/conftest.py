@@ -10,8 +10,59 @@ import pytest
 
 from app.engine import Engine, EngineConfig, RemoteStream, RoomConfig, User
 from app.media import read_stamp
+from app.server import RoomServer, ServiceConfig
+from app.server.janus import JanusRouter
 from tests.conftest import APP_ID
 from tests.helpers import TEST_ENGINE_CONFIG, Recorder
+
+BOTH_TRANSPORTS = {"test_call", "test_lifecycle"}
+"""Modules whose tests run twice: peer to peer, and through a real Janus (SFU)."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if "media_mode" in metafunc.fixturenames and module in BOTH_TRANSPORTS:
+        metafunc.parametrize("media_mode", ["p2p", "sfu"], indirect=True)
+
+
+@pytest.fixture
+def media_mode(request: pytest.FixtureRequest) -> str:
+    """``p2p`` or ``sfu``: how the service routes the media (``sfu``: through Janus)."""
+    return getattr(request, "param", "p2p")
+
+
+def _sfu_router(request: pytest.FixtureRequest, media_mode: str) -> JanusRouter | None:
+    if media_mode != "sfu":
+        return None
+    janus = request.getfixturevalue("janus")
+    return JanusRouter([janus.url], api_secret=janus.api_secret)
+
+
+@pytest.fixture
+async def server(service_config: ServiceConfig, media_mode: str, request: pytest.FixtureRequest):
+    async with RoomServer(service_config, sfu=_sfu_router(request, media_mode)) as running:
+        yield running
+
+
+@pytest.fixture
+async def room_server(
+    service_config: ServiceConfig, media_mode: str, request: pytest.FixtureRequest
+):
+    """``await room_server(port=0, config=None)``, routing media by ``media_mode``; every one is
+    stopped at teardown."""
+    started: list[RoomServer] = []
+
+    async def start(*, port: int = 0, config: ServiceConfig | None = None) -> RoomServer:
+        running = RoomServer(
+            config or service_config, port=port, sfu=_sfu_router(request, media_mode)
+        )
+        started.append(running)
+        await running.start()
+        return running
+
+    yield start
+    for running in started:
+        await running.stop()
 
 
 class Received:
@@ -44,9 +95,13 @@ class Received:
 
 
 @pytest.fixture
-def engine_config() -> EngineConfig:
+def engine_config(media_mode: str) -> EngineConfig:
     return replace(
-        TEST_ENGINE_CONFIG, reconnect_timeout=20.0, reconnect_backoff=(0.1, 0.5), play_timeout=8.0
+        TEST_ENGINE_CONFIG,
+        reconnect_timeout=20.0,
+        reconnect_backoff=(0.1, 0.5),
+        play_timeout=8.0,
+        media_mode=media_mode,
     )
 
 
