@@ -59,6 +59,11 @@
     [5003, "PUBLISHER_LEFT", "The publisher stopped the stream or left the room."],
     [5004, "PLAY_STOPPED", "The player stopped playing the stream."],
     [5005, "NOT_PLAYING", "No stream with this ID is being played by this engine."],
+    [6001, "MEDIA_SERVER_UNAVAILABLE", "The room's media server (Janus) cannot be reached; media cannot flow until it is back."],
+    [6002, "MEDIA_SERVER_TIMEOUT", "The media server (Janus) did not answer in time."],
+    [6003, "MEDIA_SERVER_REFUSED", "The media server (Janus) refused the media session."],
+    [6004, "MEDIA_SERVER_HANGUP", "The media server (Janus) closed the media connection."],
+    [6005, "MEDIA_PUBLISHER_NOT_READY", "The publisher's media did not reach the media server in time."],
     [7001, "DEVICE_NOT_FOUND", "The requested device does not exist."],
     [7002, "DEVICE_BUSY", "The device is in use by another program."],
     [7003, "DEVICE_ERROR", "The device failed while capturing or playing."],
@@ -528,10 +533,11 @@
    * rule) and a player answers any offer; a session that receives an offer answers it and one
    * that is asked to offer offers, so a server in the middle can take either side. */
   class MediaSession {
-    constructor(engine, sessionId, { send = null, onTrack = null, onFailed = null, tag = '' }) {
+    constructor(engine, sessionId, { send = null, onTrack = null, onFailed = null, tag = '', rtt = true }) {
       this.engine = engine;
       this.id = sessionId;
       this.send = send; // a ZegoLocalStream to send, or null (receive only)
+      this._rtt = rtt; // an SFU does not echo the RTT channel's pings
       this.tag = tag;
       this._onTrack = onTrack;
       this._onFailed = onFailed;
@@ -561,8 +567,10 @@
           });
           if (track.kind === 'video') this._tuneVideo(transceiver, options);
         }
-        const channel = this.pc.createDataChannel(RTT_CHANNEL, { ordered: false, maxRetransmits: 0 });
-        this._channel(channel);
+        if (this._rtt) {
+          const channel = this.pc.createDataChannel(RTT_CHANNEL, { ordered: false, maxRetransmits: 0 });
+          this._channel(channel);
+        }
       }
       await this.pc.setLocalDescription(await this.pc.createOffer());
       await this._gathered();
@@ -859,11 +867,15 @@
       });
     }
 
-    async addPlayer(sessionId, player) {
+    /** A media session for this stream: to a player (peer to peer), or the stream's one
+     * uplink to the room's SFU (`peer` "sfu", no player). */
+    async addPlayer(sessionId, player, peer = 'user') {
       if (this.sessions.has(sessionId)) return;
+      const sfu = peer === 'sfu';
       const session = new MediaSession(this.engine, sessionId, {
         send: this.local,
-        tag: `publish ${this.streamID} to ${player.user_id}`,
+        rtt: !sfu,
+        tag: `publish ${this.streamID} to ${sfu ? 'the SFU' : player.user_id}`,
         onFailed: () => this.dropPlayer(sessionId, true),
       });
       this.sessions.set(sessionId, session);
@@ -1347,7 +1359,7 @@
     async _onMediaMessage(msg) {
       if (msg.type === 'play_request') {
         const publication = this._publications.get(msg.stream_id);
-        if (publication) await publication.addPlayer(msg.session_id, msg.player);
+        if (publication) await publication.addPlayer(msg.session_id, msg.player, msg.peer);
         return;
       }
       const owner = this._sessionOwner(msg.session_id);
