@@ -14,6 +14,7 @@ from aiohttp import web
 
 from app.engine import CustomConfig, PlayerState, UpdateType
 from app.server import RoomServer, ServiceConfig
+from app.server.janus import JanusRouter
 from tests.conftest import APP_ID, SECRET
 from tests.helpers import until
 
@@ -35,14 +36,19 @@ def seed_page(app_id: int, server: str, token: str) -> str:
     return html.replace("let token = ``;", f"let token = `{token}`;", 1)
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def seed_server(web_token):
+@pytest_asyncio.fixture(loop_scope="module", params=["p2p", "sfu"])
+async def seed_server(request, web_token):
     """The room service, also serving the seed page at /seed (the developer's own page would
-    be served by the developer's server; here it is same-origin for simplicity)."""
+    be served by the developer's server; here it is same-origin for simplicity). Peer to
+    peer, and with its rooms' media through a real Janus."""
     config = ServiceConfig(
         app_id=APP_ID, secret=SECRET, heartbeat_interval=1.0, heartbeat_timeout=4.0
     )
-    server = RoomServer(config)
+    sfu = None
+    if request.param == "sfu":
+        janus = request.getfixturevalue("janus")
+        sfu = JanusRouter([janus.url], api_secret=janus.api_secret)
+    server = RoomServer(config, sfu=sfu)
 
     async def page(request: web.Request) -> web.Response:
         html = seed_page(APP_ID, f"ws://{request.host}/ws", web_token("user1", "123"))
@@ -57,6 +63,7 @@ async def test_the_seed_page_and_a_desktop_engine_see_and_hear_each_other(
     browser, seed_server, desktop
 ) -> None:
     engine, _ = await desktop("ada", "123", url=seed_server.url)
+    assert engine.media_mode == ("sfu" if seed_server.service.media_modes[0] == "sfu" else "p2p")
     stream = await engine.create_stream(custom=_PATTERN)
     assert await engine.start_publishing_stream("ada-cam", stream)
     played: dict = {}
