@@ -119,6 +119,9 @@ async def start_server(app_id: int, secret: str) -> tuple[asyncio.subprocess.Pro
         "warning",
         "--heartbeat-timeout",
         "60",
+        # Every benchmark client comes from 127.0.0.1: no per-address cap.
+        "--max-connections-per-ip",
+        "0",
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,

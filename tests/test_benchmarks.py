@@ -4,6 +4,7 @@ belong in benchmarks/BENCHMARKS.md, from full runs."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,14 @@ def test_first_frame_and_call_cpu_and_server_load() -> None:
     load = run("server_load.py", "--clients", "40", "--rooms", "4", "--duration", "2")
     assert load["clients"] == 40 and load["login_ms"]["n"] == 40 and load["errors"] == 0
     assert load["fanout_ms"]["n"] > 0
+
+
+@pytest.mark.timeout(300)
+def test_browser_call_measures_both_directions() -> None:
+    if shutil.which("chromium") is None:
+        pytest.skip("chromium is not installed (bash tests/run installs it)")
+    result = run("browser_call.py", "--duration", "2", "--stacks", "huddle")
+    (call,) = result["runs"]
+    assert call["stack"] == "huddle"
+    assert call["browser_to_huddle"]["fps"] > 0 and call["browser_to_huddle"]["samples"]
+    assert call["huddle_to_browser"]["frames_decoded"] > 0

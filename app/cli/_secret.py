@@ -6,6 +6,18 @@ from collections.abc import Mapping
 from pathlib import Path
 
 SECRET_ENV = "HUDDLE_SECRET"
+SECRET_ARG_HELP = (
+    "the server secret (prefer --secret-file or HUDDLE_SECRET: arguments are visible to other "
+    "users of this machine)"
+)
+
+
+def secret_arg_warning(prog: str) -> str:
+    """What a command prints when given the secret on its command line."""
+    return (
+        f"{prog}: warning: --secret puts the secret where other users of this machine can read "
+        f"it (ps, /proc); prefer --secret-file PATH or {SECRET_ENV}"
+    )
 
 
 class SecretError(Exception):

@@ -42,7 +42,7 @@ from app.server.tokens import mint_token
 from app.tasks import TaskSet
 
 from ._logging import setup_logging
-from ._secret import SecretError, read_secret
+from ._secret import SECRET_ARG_HELP, SecretError, read_secret, secret_arg_warning
 
 EXIT_OK, EXIT_FAILED, EXIT_LOGIN_REFUSED = 0, 1, 2
 
@@ -52,11 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
         prog="huddle-bot",
         description="A headless Huddle participant: publish a test pattern, play and check it.",
     )
-    parser.add_argument("--server", required=True, help="room service URL, ws://HOST:PORT/ws")
+    parser.add_argument(
+        "--server", required=True, help="room service URL, ws://HOST:PORT/ws or wss://…"
+    )
+    parser.add_argument(
+        "--ca-file",
+        help="PEM certificate (or CA) that signed a wss:// service's certificate "
+        "(default: the system's trusted authorities)",
+    )
     parser.add_argument("--app-id", type=int, required=True)
     auth = parser.add_mutually_exclusive_group()
     auth.add_argument("--token", help="a login token for --user")
-    auth.add_argument("--secret", help="the service's secret, to mint a token here")
+    auth.add_argument("--secret", help=SECRET_ARG_HELP + ", to mint a token here")
     auth.add_argument("--secret-file", help="read the secret from this file")
     parser.add_argument("--room", required=True, help="room ID")
     parser.add_argument("--user", required=True, help="user ID")
@@ -157,7 +164,7 @@ class Bot:
     def __init__(self, args: argparse.Namespace, token: str) -> None:
         self.args = args
         self.token = token
-        config = EngineConfig(host_addresses=args.ice_host, speaker=False)
+        config = EngineConfig(host_addresses=args.ice_host, speaker=False, ca_file=args.ca_file)
         self.engine = Engine(args.app_id, args.server, config)
         self.played: dict[str, _Played] = {}
         self.published: list[str] = []
@@ -296,6 +303,8 @@ async def run_bot(args: argparse.Namespace, token: str) -> tuple[int, dict[str, 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(args.log_level, "text")
+    if args.secret:
+        print(secret_arg_warning("huddle-bot"), file=sys.stderr)
     try:
         if args.token:
             token = args.token

@@ -1,7 +1,8 @@
 """``huddle-server``: run the room service.
 
-Prints ``listening on ws://HOST:PORT/ws`` on stdout once it accepts connections; SIGINT or
-SIGTERM closes every socket with GOING_AWAY and exits 0. Logs go to stderr.
+Prints ``listening on ws://HOST:PORT/ws`` (``wss://`` with ``--tls-cert``) on stdout once it
+accepts connections; SIGINT or SIGTERM closes every socket with GOING_AWAY and exits 0. Logs
+go to stderr. Limits and their defaults: ``docs/security.md``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import logging
 import os
 import resource
 import signal
+import ssl
 import sys
 
 import msgspec
 
 from app import __version__
 from app.protocol.messages import IceServer
+from app.server.guard import GuardConfig
 from app.server.rooms import ServiceConfig
-from app.server.tokens import secret_warning
 from app.server.web import RoomServer
 
 from ._logging import setup_logging
@@ -56,6 +58,73 @@ def build_parser() -> argparse.ArgumentParser:
         help='JSON list handed to clients, e.g. [{"urls":["turn:host:3478"],"username":"u",'
         '"credential":"p"}] (default: none)',
     )
+    limits = parser.add_argument_group("security limits (docs/security.md)")
+    defaults = GuardConfig()
+    limits.add_argument(
+        "--tls-cert", help="PEM certificate chain: serve wss:// and https:// (with --tls-key)"
+    )
+    limits.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    limits.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also let web pages from ORIGIN (https://host[:port]) open /ws; repeatable. "
+        "The service's own origin is always allowed; clients sending no Origin are not "
+        "browsers and are allowed",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=int,
+        default=defaults.max_connections,
+        help=f"TCP connections at once (default {defaults.max_connections}, "
+        "and at most the open-file limit allows)",
+    )
+    limits.add_argument(
+        "--max-connections-per-ip",
+        type=int,
+        default=defaults.max_connections_per_ip,
+        help=f"TCP connections at once from one address (default "
+        f"{defaults.max_connections_per_ip}; 0: no cap)",
+    )
+    limits.add_argument(
+        "--handshake-timeout",
+        type=float,
+        default=defaults.handshake_timeout,
+        help=f"seconds to send a request head or finish TLS (default "
+        f"{defaults.handshake_timeout:g})",
+    )
+    limits.add_argument(
+        "--login-timeout",
+        type=float,
+        default=10.0,
+        help="seconds a socket may stay without logging in to a room (default 10)",
+    )
+    limits.add_argument(
+        "--max-send-buffer",
+        type=int,
+        default=defaults.max_outbox_bytes,
+        metavar="BYTES",
+        help=f"bytes waiting for one slow client before it is closed (default "
+        f"{defaults.max_outbox_bytes})",
+    )
+    limits.add_argument(
+        "--max-token-lifetime",
+        type=float,
+        default=24.0,
+        metavar="HOURS",
+        help="refuse tokens living longer than this (default 24; 0: any lifetime)",
+    )
+    limits.add_argument(
+        "--single-use-tokens",
+        action="store_true",
+        help="accept each token for one login only (clients need a fresh token to log back in)",
+    )
+    parser.add_argument(
+        "--dev-tokens",
+        action="store_true",
+        help="let the web page at / mint tokens for any user (development only; off by default)",
+    )
     parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
@@ -64,19 +133,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def serve(config: ServiceConfig, host: str, port: int) -> None:
-    server = RoomServer(config, host=host, port=port)
-    await server.start()
-    print(f"listening on {server.url}", flush=True)
+async def serve(
+    config: ServiceConfig,
+    host: str,
+    port: int,
+    guard: GuardConfig | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+    dev_tokens: bool = False,
+) -> None:
+    server = RoomServer(
+        config,
+        host=host,
+        port=port,
+        guard=guard,
+        ssl_context=ssl_context,
+        dev_tokens="on" if dev_tokens else "off",
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    await server.start()
+    # Only now: whoever reads this line may signal at once.
+    print(f"listening on {server.url}", flush=True)
+    if dev_tokens:
+        print(f"web page (dev tokens ON) at {server.http_url}/", flush=True)
     try:
         await stop.wait()
     finally:
         log.info("shutting down")
         await server.stop()
+
+
+def tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    """The server's TLS context from a PEM certificate chain and key, or None without them."""
+    if not cert and not key:
+        return None
+    if not cert or not key:
+        raise ValueError("--tls-cert and --tls-key go together")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"cannot load the TLS certificate {cert!r} and key {key!r}: {exc}") from (
+            None
+        )
+    return context
 
 
 def raise_open_file_limit() -> int:
@@ -103,14 +206,23 @@ def main(argv: list[str] | None = None) -> int:
             heartbeat_interval=min(10.0, args.heartbeat_timeout / 3),
             heartbeat_timeout=args.heartbeat_timeout,
             ice_servers=ice_servers,
+            login_timeout=args.login_timeout,
+            max_token_lifetime=args.max_token_lifetime * 3600 or None,
+            single_use_tokens=args.single_use_tokens,
         )
+        guard = GuardConfig(
+            max_connections=args.max_connections,
+            max_connections_per_ip=args.max_connections_per_ip,
+            handshake_timeout=args.handshake_timeout,
+            max_outbox_bytes=args.max_send_buffer,
+            allow_origins=args.allow_origin,
+        )
+        ssl_context = tls_context(args.tls_cert, args.tls_key)
     except (SecretError, msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
         print(f"huddle-server: {exc}", file=sys.stderr)
         return 2
-    if warning := secret_warning(secret):
-        log.warning(warning)
     try:
-        asyncio.run(serve(config, args.host, args.port))
+        asyncio.run(serve(config, args.host, args.port, guard, ssl_context, args.dev_tokens))
     except OSError as exc:
         print(
             f"huddle-server: cannot listen on {args.host}:{args.port}: {exc.strerror}",

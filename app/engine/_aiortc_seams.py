@@ -16,6 +16,15 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   jitter buffer, so the same packet-handler wrapper hands the decoder any further frames that
   packet completed. This seam reaches private attributes, so it checks they are there and
   says so if not.
+* ``use_receiver_estimate``: aiortc's receiver estimates the bandwidth from packet arrival
+  times (REMB) and tells the sender. Its arrival times are event-loop times, so on a busy
+  machine they jitter by tens of milliseconds, the estimator reads that as congestion, and a
+  browser publisher (whose send rate follows REMB, since aiortc answers without transport-wide
+  congestion control) was held at 200-330 kbps on loopback (measured, see docs/web.md). For
+  senders that run their own loss-based control (their offer has transport-cc feedback:
+  browsers), Huddle puts a floor under the estimate while the receiver sees no real loss; loss
+  above 5 % in a second lifts the floor for 10 s, and aiortc's own estimate rules again.
+  aiortc senders, which follow REMB alone, keep aiortc's estimate.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -28,6 +37,7 @@ import contextlib
 import contextvars
 import functools
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,6 +45,7 @@ import aioice.ice
 import aiortc
 import aiortc.rtcrtpreceiver
 import aiortc.rtcrtpsender
+from aiortc.rate import RemoteBitrateEstimator
 
 log = logging.getLogger("huddle.engine")
 
@@ -101,6 +112,9 @@ def install() -> None:
         @functools.wraps(original_handle)
         async def _handle_rtp_packet(self: Any, packet: Any, arrival_time_ms: int) -> None:
             self._huddle_bytes = getattr(self, "_huddle_bytes", 0) + len(packet.payload) + 12
+            estimator = getattr(self, _ESTIMATOR_ATTRIBUTE, None)
+            if isinstance(estimator, FlooredEstimator):
+                estimator.note_packet(packet.ssrc, packet.sequence_number, arrival_time_ms)
             await original_handle(self, packet, arrival_time_ms)
             take_ready = getattr(getattr(self, _JITTER_ATTRIBUTE, None), "take_ready", None)
             if take_ready is not None:
@@ -109,6 +123,7 @@ def install() -> None:
         receiver_class._handle_rtp_packet = _handle_rtp_packet
         _installed.add("received_bytes")
         _installed.add("use_jitter_buffer")
+        _installed.add("receiver_estimate")
 
 
 @functools.cache
@@ -193,3 +208,134 @@ def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:
 def received_bytes(receiver: Any) -> int:
     """RTP bytes (payload and header) a receiver has been handed so far."""
     return getattr(receiver, "_huddle_bytes", 0)
+
+
+ESTIMATE_FLOOR = 1_500_000
+"""Bits per second the receiver's estimate does not fall below while nothing is lost: what
+Huddle's own publishers use for 1280x720 (their encoder is capped per size anyway)."""
+LOSS_LIFTS_FLOOR = 0.05
+FLOOR_LIFTED_MS = 10_000
+_ESTIMATOR_ATTRIBUTE = "_RTCRtpReceiver__remote_bitrate_estimator"
+_estimate_floor: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "huddle_estimate_floor", default=ESTIMATE_FLOOR
+)
+
+
+class _LossWindow:
+    """Loss of one SSRC over one-second windows, by unwrapped sequence number."""
+
+    def __init__(self) -> None:
+        self.start: int | None = None
+        self.first = self.highest = self.received = self.cycles = 0
+        self.last: int | None = None
+
+    def add(self, sequence_number: int, now_ms: int) -> float | None:
+        """Count a packet; returns the loss of a window that just ended."""
+        if self.last is not None and sequence_number < self.last - 0x8000:
+            self.cycles += 1
+        elif self.last is not None and sequence_number > self.last + 0x8000:
+            return None  # a late packet from before a wrap
+        self.last = sequence_number
+        unwrapped = (self.cycles << 16) | sequence_number
+        if self.start is None:
+            self.start, self.first, self.highest = now_ms, unwrapped, unwrapped
+        self.received += 1
+        self.highest = max(self.highest, unwrapped)
+        if now_ms - self.start < 1000:
+            return None
+        expected = self.highest - self.first + 1
+        loss = max(0.0, 1 - self.received / expected) if expected > 0 else None
+        self.start, self.first, self.received = now_ms, self.highest + 1, 0
+        return loss
+
+
+class FlooredEstimator(RemoteBitrateEstimator):
+    """aiortc's REMB estimator with a floor while the receiver loses nothing.
+
+    The estimate it sends is ``max(aiortc's estimate, floor)``; it sends one at least every
+    500 ms so a browser sender, which trusts REMB in its first two seconds, starts at the floor
+    instead of climbing from 300 kbps. Packet loss over 5 % in a one-second window lifts the
+    floor for 10 s: then only aiortc's delay-based estimate (and the sender's own loss-based
+    control) decide.
+    """
+
+    def __init__(self, floor: int) -> None:
+        super().__init__()
+        self.floor = floor
+        self._lifted_until = -1
+        self._last_sent: int | None = None
+        self._windows: dict[int, _LossWindow] = {}
+
+    def note_packet(self, ssrc: int, sequence_number: int, now_ms: int) -> None:
+        """Count a packet toward its stream's loss (retransmissions have their own SSRC)."""
+        window = self._windows.get(ssrc)
+        if window is None:
+            window = self._windows[ssrc] = _LossWindow()
+        loss = window.add(sequence_number, now_ms)
+        if loss is not None and loss > LOSS_LIFTS_FLOOR:
+            log.info("receiver saw %.0f %% loss; estimate floor lifted", 100 * loss)
+            self._lifted_until = now_ms + FLOOR_LIFTED_MS
+
+    def floor_at(self, now_ms: int) -> int:
+        """The floor in force: 0 while lifted by loss."""
+        return self.floor if now_ms >= self._lifted_until else 0
+
+    def add(
+        self, arrival_time_ms: int, abs_send_time: int, payload_size: int, ssrc: int
+    ) -> tuple[int, list[int]] | None:
+        result = super().add(
+            arrival_time_ms=arrival_time_ms,
+            abs_send_time=abs_send_time,
+            payload_size=payload_size,
+            ssrc=ssrc,
+        )
+        floor = self.floor_at(arrival_time_ms)
+        if result is None:
+            if not floor or (
+                self._last_sent is not None and arrival_time_ms - self._last_sent < 500
+            ):
+                return None
+            estimate = (
+                self.rate_control.current_bitrate
+                if self.rate_control.current_bitrate_initialized
+                else 0
+            )
+            result = (estimate, list(self.ssrcs))
+        self._last_sent = arrival_time_ms
+        return max(result[0], floor), result[1]
+
+
+_TRANSPORT_CC = re.compile(r"^a=rtcp-fb:\S+ transport-cc", re.MULTILINE)
+
+
+def sender_runs_congestion_control(remote_sdp: str) -> bool:
+    """Does the sender of this offer run its own congestion control? Stacks that offer
+    transport-wide congestion control feedback (browsers, libwebrtc) also back off on loss;
+    aiortc offers no such thing and follows REMB alone."""
+    return bool(_TRANSPORT_CC.search(remote_sdp))
+
+
+def use_receiver_estimate(receiver: Any, remote_sdp: str) -> None:
+    """Give a video receiver Huddle's floored estimate, before any packet reaches it, when the
+    sender (per its offer) has loss-based control of its own; aiortc senders keep aiortc's
+    delay-based estimate. A no-op inside ``stock_receiver_estimate()``."""
+    floor = _estimate_floor.get()
+    if floor is None or not sender_runs_congestion_control(remote_sdp):
+        return
+    _require("receiver_estimate")
+    if not isinstance(getattr(receiver, _ESTIMATOR_ATTRIBUTE, None), RemoteBitrateEstimator):
+        raise SeamUnavailable(
+            f"this aiortc ({_versions()['aiortc']}) keeps no bandwidth estimator where Huddle "
+            "expects one"
+        )
+    setattr(receiver, _ESTIMATOR_ATTRIBUTE, FlooredEstimator(floor))
+
+
+@contextlib.contextmanager
+def stock_receiver_estimate() -> Iterator[None]:
+    """Within this block, receivers keep aiortc's own estimate (for comparisons)."""
+    token = _estimate_floor.set(None)
+    try:
+        yield
+    finally:
+        _estimate_floor.reset(token)

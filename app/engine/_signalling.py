@@ -12,13 +12,16 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import ssl
 from collections.abc import Callable
 
 import aiohttp
+from yarl import URL
 
 from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 from app.protocol.limits import HARD_FRAME_BYTES
+from app.protocol.proof import service_proves
 
 from .errors import HuddleError, RequestTimeoutError, ServerConnectionError
 
@@ -33,8 +36,12 @@ class Signalling:
         on_event: Callable[[m.ServerMessage], None],
         on_closed: Callable[[int | None], None],
         request_timeout: float,
+        ca_file: str | None = None,
+        proof_secret: bytes | None = None,
     ) -> None:
         self.url = url
+        self._ca_file = ca_file
+        self._proof_secret = proof_secret
         self._on_event = on_event
         self._on_closed = on_closed
         self._timeout = request_timeout
@@ -45,14 +52,42 @@ class Signalling:
         self._reader: asyncio.Task[None] | None = None
         self._closing = False
 
+    def _ssl(self) -> ssl.SSLContext | bool:
+        """TLS verification for ``wss://``: the given CA file, else the system's."""
+        if self._ca_file is None:
+            return True
+        try:
+            return ssl.create_default_context(cafile=self._ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ServerConnectionError(
+                ErrorCode.TLS_CERTIFICATE_INVALID,
+                f"The CA file {self._ca_file!r} could not be read ({exc}).",
+            ) from None
+
     async def connect(self) -> None:
-        """Open the socket; raises ServerConnectionError (SERVER_UNREACHABLE)."""
+        """Open the socket; raises ServerConnectionError (SERVER_UNREACHABLE, or
+        TLS_CERTIFICATE_INVALID, or LOCAL_SERVICE_UNPROVEN)."""
+        ssl_context = self._ssl()
         self._http = aiohttp.ClientSession()
         try:
             async with asyncio.timeout(self._timeout):
+                if self._proof_secret is not None:
+                    await self._check_proof()
                 self._ws = await self._http.ws_connect(
-                    self.url, max_msg_size=HARD_FRAME_BYTES, autoping=True
+                    self.url, max_msg_size=HARD_FRAME_BYTES, autoping=True, ssl=ssl_context
                 )
+        except ServerConnectionError:
+            await self._http.close()
+            self._http = None
+            raise
+        except aiohttp.ClientConnectorCertificateError as exc:
+            await self._http.close()
+            self._http = None
+            raise ServerConnectionError(
+                ErrorCode.TLS_CERTIFICATE_INVALID,
+                f"The TLS certificate of {self.url} could not be verified "
+                f"({exc.certificate_error}); give the CA file that signed it.",
+            ) from None
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
             await self._http.close()
             self._http = None
@@ -60,8 +95,23 @@ class Signalling:
             raise ServerConnectionError(
                 ErrorCode.SERVER_UNREACHABLE,
                 f"The room service at {self.url} could not be reached ({reason}).",
-            ) from None
+            ) from exc
         self._reader = asyncio.create_task(self._read(), name="huddle-signalling-reader")
+
+    async def _check_proof(self) -> None:
+        """Before any token goes out: the service must prove it holds the local secret."""
+        assert self._http is not None and self._proof_secret is not None
+        url = URL(self.url)
+        scheme = "https" if url.scheme == "wss" else "http"
+        port = url.port or (443 if scheme == "https" else 80)
+        base = f"{scheme}://{url.raw_authority}"
+        if not await service_proves(
+            self._http, base, port, self._proof_secret, timeout=self._timeout
+        ):
+            raise ServerConnectionError(
+                ErrorCode.LOCAL_SERVICE_UNPROVEN,
+                f"{ErrorCode.LOCAL_SERVICE_UNPROVEN.message} ({self.url})",
+            )
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -77,14 +127,14 @@ class Signalling:
             await ws.send_bytes(m.encode(message))
             async with asyncio.timeout(self._timeout):
                 reply = await future
-        except TimeoutError:
+        except TimeoutError as exc:
             raise RequestTimeoutError(
                 ErrorCode.REQUEST_TIMEOUT,
                 f"The room service did not answer a {type(message).__name__.lower()} "
                 f"request within {self._timeout:g} s.",
-            ) from None
-        except (ConnectionError, aiohttp.ClientError, RuntimeError):
-            raise ServerConnectionError(ErrorCode.CONNECTION_LOST) from None
+            ) from exc
+        except (ConnectionError, aiohttp.ClientError, RuntimeError) as exc:
+            raise ServerConnectionError(ErrorCode.CONNECTION_LOST) from exc
         finally:
             self._pending.pop(message.id, None)
         if isinstance(reply, m.Error):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -43,6 +43,13 @@ class EngineConfig:
     jitter_buffer: Literal["frame", "stock"] = "frame"
     """Video jitter buffer: "frame" releases each frame as soon as it is complete (Huddle's);
     "stock" is aiortc's, which waits for the next frame to begin (~33 ms more at 30 fps)."""
+    ca_file: str | None = None
+    """PEM file of the certificate authority (or the self-signed certificate) that signed a
+    ``wss://`` service's certificate. None: the system's trusted authorities."""
+    local_service_secret: bytes | None = field(default=None, repr=False)
+    """The secret of this computer's room service. When set, the engine connects only after
+    the service proves it holds this secret (a challenge on ``/proof``), so a program that
+    took the port first receives no token (LOCAL_SERVICE_UNPROVEN)."""
 
     def __post_init__(self) -> None:
         if self.jitter_buffer not in ("frame", "stock"):

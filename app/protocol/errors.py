@@ -41,6 +41,9 @@ class ErrorCode(enum.IntEnum):
     HEARTBEAT_TIMEOUT = 1011
     SERVER_SHUTTING_DOWN = 1012
     SEND_QUEUE_FULL = 1013
+    ORIGIN_NOT_ALLOWED = 1014
+    LOGIN_TIMEOUT = 1015
+    TOO_MANY_CONNECTIONS = 1016
 
     # 11xx: identifiers and payloads
     ROOM_ID_INVALID = 1101
@@ -62,6 +65,8 @@ class ErrorCode(enum.IntEnum):
     TOKEN_NO_LOGIN_PRIVILEGE = 2007
     TOKEN_NO_PUBLISH_PRIVILEGE = 2008
     TOKEN_NOT_YET_VALID = 2009
+    TOKEN_LIFETIME_TOO_LONG = 2010
+    TOKEN_ALREADY_USED = 2011
 
     # 3xxx: rooms and sessions
     KICKED_DUPLICATE_LOGIN = 3001
@@ -93,6 +98,9 @@ class ErrorCode(enum.IntEnum):
     SCREEN_CAPTURE_UNAVAILABLE = 7007
     MEDIA_FILE_ERROR = 7008
     CODEC_UNSUPPORTED = 7009
+    # 702x: the browser
+    PERMISSION_DENIED = 7020
+    AUTOPLAY_BLOCKED = 7021
     # 703x: the desktop app's own files
     RECORDING_FAILED = 7030
     DIAGNOSTICS_FAILED = 7031
@@ -106,6 +114,13 @@ class ErrorCode(enum.IntEnum):
     ENGINE_DESTROYED = 8006
     INVALID_STATE = 8007
     INVALID_ARGUMENT = 8008
+    LOCAL_SERVICE_UNPROVEN = 8010
+    TLS_CERTIFICATE_INVALID = 8011
+    # 802x: the browser and its page
+    BROWSER_UNSUPPORTED = 8020
+    INSECURE_CONTEXT = 8021
+    DEV_TOKENS_DISABLED = 8022
+    DEV_TOKEN_REFUSED = 8023
     # 803x: the desktop app
     JOIN_LINK_INVALID = 8030
 
@@ -143,6 +158,15 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HEARTBEAT_TIMEOUT: "No heartbeat arrived in time; the session was dropped.",
     ErrorCode.SERVER_SHUTTING_DOWN: "The room service is shutting down.",
     ErrorCode.SEND_QUEUE_FULL: "The client read too slowly and fell too far behind.",
+    ErrorCode.ORIGIN_NOT_ALLOWED: (
+        "Web pages from this origin may not connect to the room service "
+        "(its operator can allow it with --allow-origin)."
+    ),
+    ErrorCode.LOGIN_TIMEOUT: "The connection did not log in to a room in time and was closed.",
+    ErrorCode.TOO_MANY_CONNECTIONS: (
+        "The room service has too many connections open, in total or from this address; "
+        "try again later."
+    ),
     ErrorCode.ROOM_ID_INVALID: (
         "The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&*()_+=-`;',.<>/\\."
     ),
@@ -168,6 +192,13 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TOKEN_NO_LOGIN_PRIVILEGE: "The token does not grant the right to log in.",
     ErrorCode.TOKEN_NO_PUBLISH_PRIVILEGE: "The token does not grant the right to publish streams.",
     ErrorCode.TOKEN_NOT_YET_VALID: "The token's issue time is in the future.",
+    ErrorCode.TOKEN_LIFETIME_TOO_LONG: (
+        "The token lives longer than this service allows (24 hours unless its operator "
+        "changed it); mint one with a shorter lifetime."
+    ),
+    ErrorCode.TOKEN_ALREADY_USED: (
+        "The token was already used to log in, and this service accepts each token once."
+    ),
     ErrorCode.KICKED_DUPLICATE_LOGIN: (
         "The same user ID logged in elsewhere; this session was closed."
     ),
@@ -195,6 +226,12 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CODEC_UNSUPPORTED: "The video codec is not available on this machine.",
     ErrorCode.RECORDING_FAILED: "The recording could not be written to its file.",
     ErrorCode.DIAGNOSTICS_FAILED: "The diagnostics file could not be written.",
+    ErrorCode.PERMISSION_DENIED: (
+        "The browser or the user refused access to the camera or microphone."
+    ),
+    ErrorCode.AUTOPLAY_BLOCKED: (
+        "The browser blocked sound and video until the user clicks on the page."
+    ),
     ErrorCode.SERVER_UNREACHABLE: "The room service could not be reached.",
     ErrorCode.REQUEST_TIMEOUT: "The room service did not answer in time.",
     ErrorCode.CONNECTION_LOST: "The connection to the room service was lost.",
@@ -203,6 +240,23 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ENGINE_DESTROYED: "The engine has been destroyed.",
     ErrorCode.INVALID_STATE: "The call is not allowed in the current state.",
     ErrorCode.INVALID_ARGUMENT: "An argument is out of range or of the wrong kind.",
+    ErrorCode.LOCAL_SERVICE_UNPROVEN: (
+        "The program on this computer's room service port could not prove it is your Huddle "
+        "room service, so nothing was sent to it."
+    ),
+    ErrorCode.TLS_CERTIFICATE_INVALID: (
+        "The room service's TLS certificate could not be verified; give the CA file that signed it."
+    ),
+    ErrorCode.BROWSER_UNSUPPORTED: "This browser lacks WebRTC or WebSockets.",
+    ErrorCode.INSECURE_CONTEXT: (
+        "Camera and microphone need a secure page: https://, or http://localhost or 127.0.0.1."
+    ),
+    ErrorCode.DEV_TOKENS_DISABLED: (
+        "This room service does not mint tokens for browsers; get one from the app's backend."
+    ),
+    ErrorCode.DEV_TOKEN_REFUSED: (
+        "Development tokens are given only to same-origin requests for this service's own host."
+    ),
     ErrorCode.JOIN_LINK_INVALID: (
         "The link is not a Huddle join link (huddle://join?room=ROOM&server=ws://HOST:PORT/ws)."
     ),
@@ -239,3 +293,30 @@ class CodedError(Exception):
         self.code = code
         self.message = message or code.message
         super().__init__(f"{code.name} ({int(code)}): {self.message}")
+
+
+JS_BEGIN = "// BEGIN GENERATED ERROR CODES"
+JS_END = "// END GENERATED ERROR CODES"
+
+
+def js_block(indent: str = "  ") -> str:
+    """The browser SDK's copy of the table: ``[code, name, sentence]`` rows, between markers."""
+    import json
+
+    lines = [
+        f"{indent}{JS_BEGIN}: python -m app.protocol --js --write web/sdk/huddle-express.js",
+        f"{indent}const ERROR_TABLE = [",
+    ]
+    for code in ErrorCode:
+        row = json.dumps([int(code), code.name, code.message], ensure_ascii=False)
+        lines.append(f"{indent}  {row},")
+    lines += [f"{indent}];", f"{indent}{JS_END}"]
+    return "\n".join(lines) + "\n"
+
+
+def replace_js_block(source: str) -> str:
+    """``source`` with its generated block replaced by the current table."""
+    start = source.index(JS_BEGIN)
+    start = source.rindex("\n", 0, start) + 1
+    end = source.index("\n", source.index(JS_END)) + 1
+    return source[:start] + js_block() + source[end:]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import msgspec
+
 from .errors import CodedError, ErrorCode
 
 PROTOCOL_VERSION = 1
@@ -48,6 +50,23 @@ FRAMES_PER_CONNECTION = RateLimit(400)
 """Any frames at all from one connection; beyond it each frame is answered RATE_LIMITED."""
 STRIKES_BEFORE_DISCONNECT = RateLimit(50, window=10.0)
 """Error replies (bad frames, rate-limited frames) a connection may earn before it is closed."""
+
+
+def request_id_of(data: bytes | str) -> int | None:
+    """The ``id`` of a frame the service will not handle (too large, over the rate), when it
+    can be read, so the refusal answers the request instead of leaving it to time out."""
+    try:
+        value = _id_decoder.decode(data).id
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class _IdOnly(msgspec.Struct):
+    id: int | None = None
+
+
+_id_decoder = msgspec.json.Decoder(_IdOnly)
 
 
 class ProtocolError(CodedError):
@@ -147,4 +166,6 @@ class CloseCode:
     """Another session logged in with the same user ID; clients do not reconnect."""
     HEARTBEAT_TIMEOUT = 4002
     TOO_SLOW = 4003
-    """The client did not read its messages; its queue overflowed."""
+    """The client did not read its messages; what waited for it passed the byte budget."""
+    LOGIN_TIMEOUT = 4014
+    """The connection did not log in to a room in time."""

@@ -36,10 +36,19 @@ from app.protocol.limits import (
     check_stream_id,
     check_user_id,
     check_user_name,
+    request_id_of,
 )
 
 from .ratelimit import SlidingWindow
-from .tokens import Claims, verify_token
+from .tokens import (
+    LEEWAY_SECONDS,
+    MAX_LIFETIME_SECONDS,
+    Claims,
+    TokenError,
+    UsedTokens,
+    check_secret,
+    verify_token,
+)
 
 log = logging.getLogger("huddle.server")
 
@@ -65,6 +74,13 @@ class ServiceConfig:
     ice_servers: list[m.IceServer] = field(default_factory=list)
     """STUN/TURN servers handed to clients at login (none by default)."""
     max_users_per_room: int = MAX_USERS_PER_ROOM
+    login_timeout: float = 10.0
+    """Seconds a connection may stay without logging in to a room (heartbeats do not count)."""
+    max_token_lifetime: float | None = MAX_LIFETIME_SECONDS
+    """Refuse tokens that live longer than this (expiry minus issue time); None: any."""
+    single_use_tokens: bool = False
+    """Accept each token (by its ``jti``) for one login only; its ID is kept until it expires.
+    A client then needs a fresh token to log back in after a disconnection."""
 
     def __post_init__(self) -> None:
         if self.heartbeat_interval <= 0 or self.heartbeat_timeout <= self.heartbeat_interval:
@@ -72,8 +88,11 @@ class ServiceConfig:
                 "heartbeat_timeout must be longer than a positive heartbeat_interval, got "
                 f"interval={self.heartbeat_interval} timeout={self.heartbeat_timeout}"
             )
-        if not self.secret:
-            raise ValueError("the server secret must not be empty")
+        check_secret(self.secret)
+        if self.login_timeout <= 0:
+            raise ValueError(f"login_timeout must be positive, got {self.login_timeout}")
+        if self.max_token_lifetime is not None and self.max_token_lifetime <= 0:
+            raise ValueError(f"max_token_lifetime must be positive, got {self.max_token_lifetime}")
 
 
 @dataclass(eq=False)
@@ -84,6 +103,8 @@ class Session:
     outbox: Outbox
     peer: str
     last_seen: float
+    login_deadline: float | None = None
+    """When a connection not logged in to a room is closed (LOGIN_TIMEOUT); None once in."""
     frames: SlidingWindow = field(default_factory=lambda: SlidingWindow(FRAMES_PER_CONNECTION))
     strikes: SlidingWindow = field(default_factory=lambda: SlidingWindow(STRIKES_BEFORE_DISCONNECT))
     broadcasts: SlidingWindow = field(default_factory=lambda: SlidingWindow(BROADCAST_PER_USER))
@@ -146,6 +167,7 @@ class RoomService:
         self._users: dict[tuple[int, str], Session] = {}
         self._streams: dict[tuple[int, str], Session] = {}
         self._plays: dict[str, PlaySession] = {}
+        self._used_tokens = UsedTokens()
         self._next_connection = 1
         self._handlers: dict[type, Callable[[Session, m.ClientMessage], None]] = {
             m.Login: self._on_login,
@@ -166,8 +188,13 @@ class RoomService:
 
     def connect(self, outbox: Outbox, peer: str = "") -> Session:
         """Register a new connection; it must log in before anything but a heartbeat."""
+        now = self._clock()
         session = Session(
-            id=f"c{self._next_connection}", outbox=outbox, peer=peer, last_seen=self._clock()
+            id=f"c{self._next_connection}",
+            outbox=outbox,
+            peer=peer,
+            last_seen=now,
+            login_deadline=now + self.config.login_timeout,
         )
         self._next_connection += 1
         self._sessions[session.id] = session
@@ -184,7 +211,8 @@ class RoomService:
         log.debug("closed %s (%s)", session.id, reason)
 
     def sweep(self) -> int:
-        """Drop every session silent past the heartbeat timeout; returns how many."""
+        """Drop every session silent past the heartbeat timeout, and every connection that
+        did not log in by its deadline; returns how many."""
         now = self._clock()
         deadline = now - self.config.heartbeat_timeout
         stale = [s for s in self._sessions.values() if s.last_seen < deadline]
@@ -192,7 +220,17 @@ class RoomService:
             log.info("heartbeat timeout %r, silent %.1f s", session, now - session.last_seen)
             session.outbox.close(CloseCode.HEARTBEAT_TIMEOUT, ErrorCode.HEARTBEAT_TIMEOUT.name)
             self.disconnect(session, "heartbeat timeout")
-        return len(stale)
+        idle = [
+            s
+            for s in self._sessions.values()
+            if s.login_deadline is not None and s.login_deadline < now
+        ]
+        for session in idle:
+            log.info("login timeout %r from %s", session, session.peer)
+            self._send(session, m.Error.of(ErrorCode.LOGIN_TIMEOUT))
+            session.outbox.close(CloseCode.LOGIN_TIMEOUT, ErrorCode.LOGIN_TIMEOUT.name)
+            self.disconnect(session, "login timeout")
+        return len(stale) + len(idle)
 
     def close_all(self, code: int = CloseCode.GOING_AWAY, reason: str = "shutting down") -> None:
         for session in list(self._sessions.values()):
@@ -218,10 +256,14 @@ class RoomService:
         now = self._clock()
         session.last_seen = now
         if len(data) > MAX_FRAME_BYTES:
-            self._refuse(session, ProtocolError(ErrorCode.FRAME_TOO_LARGE), None, strike=True)
+            self._refuse(
+                session, ProtocolError(ErrorCode.FRAME_TOO_LARGE), request_id_of(data), strike=True
+            )
             return
         if not session.frames.allow(now):
-            self._refuse(session, ProtocolError(ErrorCode.RATE_LIMITED), None, strike=True)
+            self._refuse(
+                session, ProtocolError(ErrorCode.RATE_LIMITED), request_id_of(data), strike=True
+            )
             return
         try:
             message = m.decode_client(data)
@@ -234,7 +276,8 @@ class RoomService:
         try:
             self._handlers[type(message)](session, message)
         except ProtocolError as exc:
-            self._refuse(session, exc, message.id)
+            # A refused login is a strike: guessing tokens is flooding.
+            self._refuse(session, exc, message.id, strike=isinstance(message, m.Login))
         except Exception:
             log.exception("failed to handle %s from %r", type(message).__name__, session)
             self._refuse(session, ProtocolError(ErrorCode.INTERNAL_ERROR), message.id)
@@ -292,7 +335,10 @@ class RoomService:
             user_id=msg.user_id,
             room_id=msg.room_id,
             now=self._wall(),
+            max_lifetime=self.config.max_token_lifetime,
         )
+        if self.config.single_use_tokens:
+            self._use_once(claims)
         key = (msg.app_id, msg.room_id)
         room = self._rooms.get(key)
         previous = self._users.get((msg.app_id, msg.user_id))
@@ -312,6 +358,7 @@ class RoomService:
         user = m.UserInfo(user_id=msg.user_id, user_name=msg.user_name)
         others = list(room.members.values())
         session.room, session.user, session.claims = room, user, claims
+        session.login_deadline = None
         session.user_update = msg.user_update
         room.members[user.user_id] = session
         self._users[(msg.app_id, user.user_id)] = session
@@ -336,9 +383,21 @@ class RoomService:
             m.UserUpdate(room_id=room.room_id, update_type="ADD", users=[user]),
         )
 
+    def _use_once(self, claims: Claims) -> None:
+        if not claims.jti:
+            raise TokenError(
+                ErrorCode.TOKEN_MALFORMED,
+                f"{ErrorCode.TOKEN_MALFORMED.message} This service accepts single-use tokens "
+                "only, and this one has no 'jti' claim.",
+            )
+        forget_after = claims.expires_at + LEEWAY_SECONDS
+        if not self._used_tokens.use(claims.jti, forget_after, self._wall()):
+            raise TokenError(ErrorCode.TOKEN_ALREADY_USED)
+
     def _on_logout(self, session: Session, msg: m.Logout) -> None:
         log.info("logout %r", session)
         self._leave_room(session, "logout")
+        session.login_deadline = self._clock() + self.config.login_timeout
         self._send(session, m.Ok(id=msg.id))
 
     def _on_heartbeat(self, session: Session, msg: m.Heartbeat) -> None:

@@ -1,14 +1,16 @@
 """Login tokens: HS256 JWTs minted from the app ID and a server secret.
 
 A token binds a user ID, optionally a room ID, the privileges to log in and to publish, an
-issue time, an expiry and a nonce. Tokens are stateless, so any service node holding the
-secret can check any token. The service trusts nothing a token does not carry: no ``room_id``
-claim means any room, but a missing privilege means no privilege.
+issue time, an expiry and a unique ID (``jti``). Tokens are stateless, so any service node
+holding the secret can check any token. The service trusts nothing a token does not carry: no
+``room_id`` claim means any room, but a missing privilege means no privilege. A service can
+cap how long a token may live (24 h by default) and accept each token once (:class:`UsedTokens`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import secrets
 import time
 import warnings
@@ -24,7 +26,10 @@ ISSUER = "huddle"
 LEEWAY_SECONDS = 30
 """Clock skew tolerated between the minting machine and the service."""
 DEFAULT_TTL_SECONDS = 24 * 3600
-RECOMMENDED_SECRET_BYTES = 32
+MAX_LIFETIME_SECONDS = 24 * 3600
+"""The longest a token may live (expiry minus issue time) unless the service says otherwise."""
+MIN_SECRET_BYTES = 32
+HOW_TO_MAKE_A_SECRET = "make one with: openssl rand -hex 32"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +48,49 @@ class Claims:
     privileges: Privileges
     issued_at: int
     expires_at: int
-    nonce: str = field(repr=False)
+    jti: str = field(default="", repr=False)
+    """The token's unique ID ("" for a token minted without one)."""
 
 
 class TokenError(ProtocolError):
     """A token was refused; ``code`` names the reason."""
 
 
-def secret_warning(secret: bytes) -> str | None:
-    """A sentence to log when the secret is weaker than recommended, else None."""
-    if len(secret) < RECOMMENDED_SECRET_BYTES:
-        return (
-            f"the server secret is {len(secret)} bytes; "
-            f"{RECOMMENDED_SECRET_BYTES} or more are recommended for HS256"
+def check_secret(secret: bytes) -> bytes:
+    """The secret, if strong enough to sign tokens; else ValueError with a sentence saying how
+    to make one. A short HMAC secret can be guessed offline from any one token."""
+    if len(secret) < MIN_SECRET_BYTES:
+        raise ValueError(
+            f"the server secret is {len(secret)} bytes; it must be at least {MIN_SECRET_BYTES} "
+            f"random bytes: {HOW_TO_MAKE_A_SECRET}"
         )
-    return None
+    return secret
+
+
+class UsedTokens:
+    """The IDs of tokens already used to log in, each kept until its token expires.
+
+    For single-use tokens: a token seen before is refused. Memory is bounded by the tokens
+    alive at once (a token that expired cannot log in anyway, so its ID is forgotten).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._expiry: list[tuple[float, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def use(self, jti: str, forget_after: float, now: float) -> bool:
+        """Record ``jti``; False if it was already used (and not yet forgotten)."""
+        while self._expiry and self._expiry[0][0] < now:
+            _, old = heapq.heappop(self._expiry)
+            self._seen.pop(old, None)
+        if jti in self._seen:
+            return False
+        self._seen[jti] = forget_after
+        heapq.heappush(self._expiry, (forget_after, jti))
+        return True
 
 
 def mint_token(
@@ -85,7 +118,7 @@ def mint_token(
         "privileges": {"login": can_login, "publish": can_publish},
         "iat": issued,
         "exp": issued + int(ttl),
-        "nonce": secrets.token_hex(8),
+        "jti": secrets.token_urlsafe(16),
     }
     if room_id is not None:
         claims["room_id"] = room_id
@@ -101,9 +134,19 @@ def verify_token(
     user_id: str,
     room_id: str,
     now: float | None = None,
+    max_lifetime: float | None = MAX_LIFETIME_SECONDS,
 ) -> Claims:
-    """Check a login token against the login it arrived with; raises :class:`TokenError`."""
+    """Check a login token against the login it arrived with; raises :class:`TokenError`.
+
+    ``max_lifetime``: refuse a token whose expiry is further than this from its issue time
+    (None: any lifetime)."""
     claims = _decode(token, secret, now)
+    if max_lifetime is not None and claims.expires_at - claims.issued_at > max_lifetime:
+        raise TokenError(
+            ErrorCode.TOKEN_LIFETIME_TOO_LONG,
+            f"The token lives {_duration(claims.expires_at - claims.issued_at)}; this service "
+            f"accepts at most {_duration(max_lifetime)}.",
+        )
     if claims.app_id != app_id:
         raise TokenError(
             ErrorCode.TOKEN_APP_ID_MISMATCH,
@@ -124,6 +167,12 @@ def verify_token(
     return claims
 
 
+def _duration(seconds: float) -> str:
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:g} hours"
+    return f"{seconds:g} s"
+
+
 def token_user_id(token: str) -> str | None:
     """The user ID a token claims, read without checking it (the service does that); None
     when it cannot be read. For clients that are given a token and need to know who they are."""
@@ -137,8 +186,9 @@ def token_user_id(token: str) -> str | None:
 
 @contextlib.contextmanager
 def _short_keys_allowed() -> Iterator[None]:
-    # Secrets shorter than 32 bytes work but PyJWT warns on every call; the service logs one
-    # warning of its own at start-up instead (see ``secret_warning``).
+    # PyJWT warns on every call with a secret shorter than 32 bytes. The service refuses such a
+    # secret at start (``check_secret``); a client minting with one only makes tokens the
+    # service refuses, which is the error it should see.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jwt.warnings.InsecureKeyLengthWarning)
         yield
@@ -189,7 +239,7 @@ def _claims(payload: dict[str, object]) -> Claims:
     user_id = payload.get("user_id")
     room_id = payload.get("room_id")
     privileges = payload.get("privileges", {})
-    iat, exp, nonce = payload.get("iat"), payload.get("exp"), payload.get("nonce", "")
+    iat, exp, jti = payload.get("iat"), payload.get("exp"), payload.get("jti", "")
     if (
         not isinstance(app_id, int)
         or isinstance(app_id, bool)
@@ -199,7 +249,8 @@ def _claims(payload: dict[str, object]) -> Claims:
         or not all(isinstance(v, bool) for v in privileges.values())
         or not isinstance(iat, int | float)
         or not isinstance(exp, int | float)
-        or not isinstance(nonce, str)
+        or not isinstance(jti, str)
+        or len(jti) > 256
     ):
         raise TokenError(
             ErrorCode.TOKEN_MALFORMED,
@@ -215,5 +266,5 @@ def _claims(payload: dict[str, object]) -> Claims:
         ),
         issued_at=int(iat),
         expires_at=int(exp),
-        nonce=nonce,
+        jti=jti,
     )

@@ -265,9 +265,13 @@ class CallController(QObject):
             except LocalServiceError as exc:
                 raise JoinError(str(exc)) from None
             engine.server, engine.app_id = self.local.url, self.local.app_id
+            # The engine, reconnecting too, sends nothing to a service that cannot prove it
+            # is this user's (another program may take the port when the one running it quits).
+            engine.config.local_service_secret = self.local.secret
             user_id = make_user_id(request.user_name)
             return self.local.token(user_id, request.room_id), user_id
         engine.server, engine.app_id = request.url, request.app_id
+        engine.config.local_service_secret = None
         if request.token:
             user_id = token_user_id(request.token)
             if user_id is None:

@@ -75,7 +75,7 @@ class Sounds:
             return False
         self.played.append(kind)
         if self._output is None:
-            self._output = self.engine.audio_output() or False
+            self._output = self.engine.open_sound_output() or False
         if self._output:
             self._output.write(tone_frame(kind))
         return True

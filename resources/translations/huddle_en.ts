@@ -1007,6 +1007,18 @@
       <translation>The client read too slowly and fell too far behind.</translation>
     </message>
     <message>
+      <source>Web pages from this origin may not connect to the room service (its operator can allow it with --allow-origin).</source>
+      <translation>Web pages from this origin may not connect to the room service (its operator can allow it with --allow-origin).</translation>
+    </message>
+    <message>
+      <source>The connection did not log in to a room in time and was closed.</source>
+      <translation>The connection did not log in to a room in time and was closed.</translation>
+    </message>
+    <message>
+      <source>The room service has too many connections open, in total or from this address; try again later.</source>
+      <translation>The room service has too many connections open, in total or from this address; try again later.</translation>
+    </message>
+    <message>
       <source>The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\.</source>
       <translation>The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\.</translation>
     </message>
@@ -1073,6 +1085,14 @@
     <message>
       <source>The token's issue time is in the future.</source>
       <translation>The token's issue time is in the future.</translation>
+    </message>
+    <message>
+      <source>The token lives longer than this service allows (24 hours unless its operator changed it); mint one with a shorter lifetime.</source>
+      <translation>The token lives longer than this service allows (24 hours unless its operator changed it); mint one with a shorter lifetime.</translation>
+    </message>
+    <message>
+      <source>The token was already used to log in, and this service accepts each token once.</source>
+      <translation>The token was already used to log in, and this service accepts each token once.</translation>
     </message>
     <message>
       <source>The same user ID logged in elsewhere; this session was closed.</source>
@@ -1167,6 +1187,14 @@
       <translation>The video codec is not available on this machine.</translation>
     </message>
     <message>
+      <source>The browser or the user refused access to the camera or microphone.</source>
+      <translation>The browser or the user refused access to the camera or microphone.</translation>
+    </message>
+    <message>
+      <source>The browser blocked sound and video until the user clicks on the page.</source>
+      <translation>The browser blocked sound and video until the user clicks on the page.</translation>
+    </message>
+    <message>
       <source>The recording could not be written to its file.</source>
       <translation>The recording could not be written to its file.</translation>
     </message>
@@ -1205,6 +1233,30 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>An argument is out of range or of the wrong kind.</translation>
+    </message>
+    <message>
+      <source>The program on this computer's room service port could not prove it is your Huddle room service, so nothing was sent to it.</source>
+      <translation>The program on this computer's room service port could not prove it is your Huddle room service, so nothing was sent to it.</translation>
+    </message>
+    <message>
+      <source>The room service's TLS certificate could not be verified; give the CA file that signed it.</source>
+      <translation>The room service's TLS certificate could not be verified; give the CA file that signed it.</translation>
+    </message>
+    <message>
+      <source>This browser lacks WebRTC or WebSockets.</source>
+      <translation>This browser lacks WebRTC or WebSockets.</translation>
+    </message>
+    <message>
+      <source>Camera and microphone need a secure page: https://, or http://localhost or 127.0.0.1.</source>
+      <translation>Camera and microphone need a secure page: https://, or http://localhost or 127.0.0.1.</translation>
+    </message>
+    <message>
+      <source>This room service does not mint tokens for browsers; get one from the app's backend.</source>
+      <translation>This room service does not mint tokens for browsers; get one from the app's backend.</translation>
+    </message>
+    <message>
+      <source>Development tokens are given only to same-origin requests for this service's own host.</source>
+      <translation>Development tokens are given only to same-origin requests for this service's own host.</translation>
     </message>
     <message>
       <source>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</source>

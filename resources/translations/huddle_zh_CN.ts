@@ -1006,6 +1006,18 @@
       <translation>客户端读取太慢，积压过多。</translation>
     </message>
     <message>
+      <source>Web pages from this origin may not connect to the room service (its operator can allow it with --allow-origin).</source>
+      <translation>来自此来源的网页不得连接房间服务（服务运营者可用 --allow-origin 允许）。</translation>
+    </message>
+    <message>
+      <source>The connection did not log in to a room in time and was closed.</source>
+      <translation>该连接未能及时登录房间，已被关闭。</translation>
+    </message>
+    <message>
+      <source>The room service has too many connections open, in total or from this address; try again later.</source>
+      <translation>房间服务的连接数已达上限（总数或来自此地址的连接数），请稍后再试。</translation>
+    </message>
+    <message>
       <source>The room ID must be 1 to 128 bytes of letters, digits and ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\.</source>
       <translation>房间 ID 须为 1 到 128 字节，只能包含字母、数字和 ~!@#$%^&amp;*()_+=-`;',.&lt;&gt;/\。</translation>
     </message>
@@ -1072,6 +1084,14 @@
     <message>
       <source>The token's issue time is in the future.</source>
       <translation>令牌的签发时间在未来。</translation>
+    </message>
+    <message>
+      <source>The token lives longer than this service allows (24 hours unless its operator changed it); mint one with a shorter lifetime.</source>
+      <translation>令牌的有效期超过本服务允许的上限（默认 24 小时）；请生成有效期更短的令牌。</translation>
+    </message>
+    <message>
+      <source>The token was already used to log in, and this service accepts each token once.</source>
+      <translation>该令牌已用于登录，本服务每个令牌只接受一次。</translation>
     </message>
     <message>
       <source>The same user ID logged in elsewhere; this session was closed.</source>
@@ -1166,6 +1186,14 @@
       <translation>本机不支持该视频编码。</translation>
     </message>
     <message>
+      <source>The browser or the user refused access to the camera or microphone.</source>
+      <translation>浏览器或用户拒绝了对摄像头或麦克风的访问。</translation>
+    </message>
+    <message>
+      <source>The browser blocked sound and video until the user clicks on the page.</source>
+      <translation>在用户点击页面之前，浏览器阻止了声音和视频。</translation>
+    </message>
+    <message>
       <source>The recording could not be written to its file.</source>
       <translation>录制内容无法写入文件。</translation>
     </message>
@@ -1204,6 +1232,30 @@
     <message>
       <source>An argument is out of range or of the wrong kind.</source>
       <translation>参数超出范围或类型错误。</translation>
+    </message>
+    <message>
+      <source>The program on this computer's room service port could not prove it is your Huddle room service, so nothing was sent to it.</source>
+      <translation>占用本机房间服务端口的程序无法证明它是你的 Huddle 房间服务，因此未向其发送任何内容。</translation>
+    </message>
+    <message>
+      <source>The room service's TLS certificate could not be verified; give the CA file that signed it.</source>
+      <translation>无法验证房间服务的 TLS 证书；请提供签发该证书的 CA 文件。</translation>
+    </message>
+    <message>
+      <source>This browser lacks WebRTC or WebSockets.</source>
+      <translation>此浏览器不支持 WebRTC 或 WebSocket。</translation>
+    </message>
+    <message>
+      <source>Camera and microphone need a secure page: https://, or http://localhost or 127.0.0.1.</source>
+      <translation>摄像头和麦克风需要安全页面：https://，或 http://localhost 或 127.0.0.1。</translation>
+    </message>
+    <message>
+      <source>This room service does not mint tokens for browsers; get one from the app's backend.</source>
+      <translation>此房间服务不为浏览器生成令牌；请从应用的后端获取。</translation>
+    </message>
+    <message>
+      <source>Development tokens are given only to same-origin requests for this service's own host.</source>
+      <translation>开发令牌只发给对本服务自身主机的同源请求。</translation>
     </message>
     <message>
       <source>The link is not a Huddle join link (huddle://join?room=ROOM&amp;server=ws://HOST:PORT/ws).</source>
