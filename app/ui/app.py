@@ -140,7 +140,7 @@ class HuddleApp(QObject):
     async def join(self, request: JoinRequest) -> bool:
         self.last_call = diagnostics.CallRecord()
         self.last_call.event("join", room=request.room_id, mode=request.mode, url=request.url)
-        stream = self.join_dialog.take_stream()
+        stream = await self.join_dialog.take_stream()
         try:
             await self.controller.join(request, stream)
         except JoinError as exc:

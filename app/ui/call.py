@@ -469,7 +469,7 @@ class CallController(QObject):
             capture = await ScreenSource.open(
                 source.monitor,
                 window=source.window,
-                exclude=exclude if source.kind == "screen" else None,
+                exclude=exclude,  # a shared window under Huddle's shows grey there, not Huddle
             )
             self.screen = await self.engine.create_stream(custom=CustomConfig(video=capture))
         except (MediaError, DeviceError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -366,8 +367,19 @@ class JoinDialog(QWidget):
         if self.isVisible():
             self.level.setValue(int(level))
 
+    async def preview_ready(self) -> None:
+        """Wait for a preview being opened (its devices are open, or it failed)."""
+        task = self._preview_task
+        if task is not None and task is not asyncio.current_task():
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.shield(task)
+
     async def release_preview(self) -> None:
-        """Close the preview's devices (not when the stream was handed to the call)."""
+        """Close the preview's devices (not when the stream was handed to the call). A preview
+        still being opened is waited for and closed too: left to finish on its own, its
+        microphone would run with no owner (PortAudio calling a collected callback crashes
+        the process)."""
+        await self.preview_ready()
         stream, self.preview_stream = self.preview_stream, None
         self.preview.release()  # sink removed, worker joined (a new preview starts afresh)
         self.preview.update()
@@ -375,8 +387,10 @@ class JoinDialog(QWidget):
         if stream is not None:
             await self.engine.destroy_stream(stream)
 
-    def take_stream(self) -> LocalStream | None:
-        """Hand the preview's stream to the call (its devices stay open)."""
+    async def take_stream(self) -> LocalStream | None:
+        """Hand the preview's stream to the call (its devices stay open); a preview still
+        being opened is waited for, so a quick Join still joins with the devices chosen."""
+        await self.preview_ready()
         stream, self.preview_stream = self.preview_stream, None
         self.preview.release()
         self.preview.update()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QGuiApplication, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -51,7 +51,11 @@ def own_window_ids() -> set[int]:
 
 
 def own_window_rects() -> list[tuple[int, int, int, int]]:
-    """Where Huddle's visible windows are on the screen (frames included)."""
+    """Where Huddle's visible windows are on the X screen (frames included); none when Qt
+    does not draw on that X screen (offscreen, Wayland: its coordinates are not the X
+    screen's)."""
+    if QGuiApplication.platformName() != "xcb":
+        return []
     rects = []
     for widget in QApplication.topLevelWidgets():
         if widget.isVisible() and not widget.isMinimized():

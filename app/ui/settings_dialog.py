@@ -234,8 +234,13 @@ class SettingsDialog(QDialog):
             self._check_task = None
             self.check_button.setEnabled(True)
         self.check_progress.hide()
-        self.check_result.setText(self._verdict(report))
+        self.show_check_result(self._verdict(report))
         return report
+
+    def show_check_result(self, text: str) -> None:
+        """The check's verdict, however long: it scrolls, OK and Cancel stay in view."""
+        self.check_scroll.show()
+        self.check_result.setText(text)
 
     def _verdict(self, report: SelfTestReport) -> str:
         if report.passed:

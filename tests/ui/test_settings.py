@@ -44,7 +44,7 @@ async def test_ok_and_cancel_stay_on_screen_after_a_long_verdict_and_esc_closes(
         failures = [
             f"step {i} failed: the codec said something long and detailed" for i in range(40)
         ]
-        dialog.check_result.setText(dialog._verdict(SelfTestReport(failures=failures)))
+        dialog.show_check_result(dialog._verdict(SelfTestReport(failures=failures)))
         await until(lambda: dialog.check_scroll.verticalScrollBar().maximum() > 0)
         screen = dialog.screen().availableGeometry()
         buttons = dialog.buttons
