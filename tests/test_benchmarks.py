@@ -49,3 +49,15 @@ def test_first_frame_and_call_cpu_and_server_load() -> None:
     load = run("server_load.py", "--clients", "40", "--rooms", "4", "--duration", "2")
     assert load["clients"] == 40 and load["login_ms"]["n"] == 40 and load["errors"] == 0
     assert load["fanout_ms"]["n"] > 0
+
+
+@pytest.mark.timeout(300)
+def test_publisher_fanout_compares_encode_per_player_and_once() -> None:
+    result = run("publisher_fanout.py", "--viewers", "1", "2", "--duration", "2", "--warmup", "1")
+    runs = {(r["mode"], r["viewers"]): r for r in result["runs"]}
+    assert set(runs) == {(m, n) for m in ("per-player", "once") for n in (1, 2)}
+    for (mode, viewers), r in runs.items():
+        assert r["players"] == viewers and r["cpu_percent"] > 0 and r["uplink_kbps"] > 0
+        assert r["viewer"]["frames"] > 0 and r["viewer"]["verified"] > 0
+        assert r["encoders"] == (0 if mode == "per-player" else 2)  # video and audio
+    assert set(result["cpu_over_fewest_viewers"]) == {"per-player", "once"}

@@ -43,6 +43,9 @@ class EngineConfig:
     jitter_buffer: Literal["frame", "stock"] = "frame"
     """Video jitter buffer: "frame" releases each frame as soon as it is complete (Huddle's);
     "stock" is aiortc's, which waits for the next frame to begin (~33 ms more at 30 fps)."""
+    _encode_per_player: bool = False
+    """Private, for benchmarks: encode each player's copy of a published stream separately,
+    as before one encode per stream (``app/engine/_encoder.py``)."""
 
     def __post_init__(self) -> None:
         if self.jitter_buffer not in ("frame", "stock"):
