@@ -45,6 +45,10 @@ log = logging.getLogger("huddle.engine")
 QUEUE_PACKETS = 60
 """Packets a player's sender may fall behind (2 s of video at 30 fps) before it is reset."""
 
+KEYFRAME_SPACING = 0.25
+"""Seconds between forced keyframes at least: requests from many players (or one lossy
+player's repeated PLIs) coming closer together share one keyframe instead of a storm."""
+
 OPUS_RATE = 48000
 OPUS_SAMPLES = 960
 OPUS_TIME_BASE = fractions.Fraction(1, OPUS_RATE)
@@ -185,7 +189,8 @@ class EncodedTrack(MediaStreamTrack):
             await self._ready.wait()
         return self._packets.popleft()
 
-    def _put(self, data: bytes, pts: int, time_base: fractions.Fraction, keyframe: bool) -> None:
+    def _put(self, packet: av.Packet, keyframe: bool) -> None:
+        """Queue a packet (the same object for every player: senders only read it)."""
         if not self._pulled:
             return
         if self.waiting_for_keyframe:
@@ -201,8 +206,6 @@ class EncodedTrack(MediaStreamTrack):
                 self.waiting_for_keyframe = True
                 self._encoder.request_keyframe()
                 return
-        packet = av.Packet(data)
-        packet.pts, packet.time_base = pts, time_base
         self._packets.append(packet)
         self._ready.set()
 
@@ -240,6 +243,7 @@ class SharedEncoder:
         self._source: MediaStreamTrack | None = None
         self._task: asyncio.Task[Any] | None = None
         self._keyframe = False
+        self._last_forced = -KEYFRAME_SPACING
         self._range = _BITRATE_RANGE.get(codec, (0, 0))
         self.target_bitrate = 0
         """Bits per second the video encoder aims at (0 for audio)."""
@@ -314,7 +318,9 @@ class SharedEncoder:
             if not self._players:
                 continue
             if video is not None:
-                keyframe, self._keyframe = self._keyframe, False
+                keyframe = self._keyframe and loop.time() - self._last_forced >= KEYFRAME_SPACING
+                if keyframe:  # else the request waits for a later frame
+                    self._keyframe, self._last_forced = False, loop.time()
                 encoded = await loop.run_in_executor(
                     None, video.encode, frame, keyframe, self.target_bitrate
                 )
@@ -323,12 +329,19 @@ class SharedEncoder:
                 data, is_key = encoded
                 self.frames_encoded += 1
                 self.keyframes += is_key
-                pts = round(frame.pts * frame.time_base / VIDEO_TIME_BASE)
+                packet = _packet(data, round(frame.pts * frame.time_base / VIDEO_TIME_BASE))
                 for track in list(self._players):
-                    track._put(data, pts, VIDEO_TIME_BASE, is_key)
+                    track._put(packet, is_key)
             else:
                 assert opus is not None
                 for data, pts in await loop.run_in_executor(None, opus.encode, frame):
                     self.frames_encoded += 1
+                    packet = _packet(data, pts, OPUS_TIME_BASE)
                     for track in list(self._players):
-                        track._put(data, pts, OPUS_TIME_BASE, True)
+                        track._put(packet, True)
+
+
+def _packet(data: bytes, pts: int, time_base: fractions.Fraction = VIDEO_TIME_BASE) -> av.Packet:
+    packet = av.Packet(data)
+    packet.pts, packet.time_base = pts, time_base
+    return packet
