@@ -95,3 +95,15 @@ def test_browser_call_measures_both_directions() -> None:
     assert call["stack"] == "huddle"
     assert call["browser_to_huddle"]["fps"] > 0 and call["browser_to_huddle"]["samples"]
     assert call["huddle_to_browser"]["frames_decoded"] > 0
+
+
+@pytest.mark.timeout(300)
+def test_publisher_fanout_compares_encode_per_player_and_once() -> None:
+    result = run("publisher_fanout.py", "--viewers", "1", "2", "--duration", "2", "--warmup", "1")
+    runs = {(r["mode"], r["viewers"]): r for r in result["runs"]}
+    assert set(runs) == {(m, n) for m in ("per-player", "once") for n in (1, 2)}
+    for (mode, viewers), r in runs.items():
+        assert r["players"] == viewers and r["cpu_percent"] > 0 and r["uplink_kbps"] > 0
+        assert r["viewer"]["frames"] > 0 and r["viewer"]["verified"] > 0
+        assert r["encoders"] == (0 if mode == "per-player" else 2)  # video and audio
+    assert set(result["cpu_over_fewest_viewers"]) == {"per-player", "once"}

@@ -25,6 +25,11 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   browsers), Huddle puts a floor under the estimate while the receiver sees no real loss; loss
   above 5 % in a second lifts the floor for 10 s, and aiortc's own estimate rules again.
   aiortc senders, which follow REMB alone, keep aiortc's estimate.
+* ``encoded_feedback``: a sender whose track gives already-encoded packets only packetizes
+  them, so a keyframe request (PLI/FIR) and the receiver's bitrate estimate (REMB) would be
+  lost on its own unused encoder. For tracks that ask (``huddle_encoded_feedback``), the
+  sender's keyframe request and REMB handling also call the track's ``keyframe_requested()``
+  and ``bitrate_estimated(bps)``, so the shared encoder behind it hears every player.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -48,6 +53,7 @@ import aioice.stun
 import aiortc
 import aiortc.rtcrtpreceiver
 import aiortc.rtcrtpsender
+import aiortc.rtp
 from aiortc.rate import RemoteBitrateEstimator
 
 log = logging.getLogger("huddle.engine")
@@ -128,6 +134,39 @@ def install() -> None:
         _installed.add("use_jitter_buffer")
         _installed.add("receiver_estimate")
 
+    sender_class = aiortc.rtcrtpsender.RTCRtpSender
+    original_keyframe = getattr(sender_class, "_send_keyframe", None)
+    original_rtcp = getattr(sender_class, "_handle_rtcp_packet", None)
+    remb = getattr(aiortc.rtp, "unpack_remb_fci", None)
+    if callable(original_keyframe) and callable(original_rtcp) and callable(remb):
+
+        @functools.wraps(original_keyframe)
+        def _send_keyframe(self: Any) -> None:
+            original_keyframe(self)
+            track = self.track
+            if getattr(track, "huddle_encoded_feedback", False):
+                track.keyframe_requested()
+
+        @functools.wraps(original_rtcp)
+        async def _handle_rtcp_packet(self: Any, packet: Any) -> None:
+            await original_rtcp(self, packet)
+            track = self.track
+            if (
+                getattr(track, "huddle_encoded_feedback", False)
+                and isinstance(packet, aiortc.rtp.RtcpPsfbPacket)
+                and packet.fmt == aiortc.rtp.RTCP_PSFB_APP
+            ):
+                try:
+                    bitrate, ssrcs = remb(packet.fci)
+                except ValueError:
+                    return
+                if self._ssrc in ssrcs:
+                    track.bitrate_estimated(bitrate)
+
+        sender_class._send_keyframe = _send_keyframe
+        sender_class._handle_rtcp_packet = _handle_rtcp_packet
+        _installed.add("encoded_feedback")
+
 
 @functools.cache
 def _capped_class(base: type) -> type:
@@ -206,6 +245,12 @@ def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:
         if codec is not None:
             frame.timestamp = receiver._RTCRtpReceiver__timestamp_mapper.map(frame.timestamp)
             receiver._RTCRtpReceiver__decoder_queue.put((codec, frame))
+
+
+def encoded_feedback_available() -> bool:
+    """Whether senders hand PLI/FIR and REMB to tracks of already-encoded packets."""
+    install()
+    return "encoded_feedback" in _installed
 
 
 def received_bytes(receiver: Any) -> int:

@@ -1,9 +1,9 @@
 """A published stream: registered with the room service, one peer connection per player.
 
-Each player that asks (``play_request``) gets its own ``RTCPeerConnection``, fed from the one
-capture through the stream's relays; the publisher makes the offer, so it chooses the codec.
-In an SFU room the only "player" is the SFU (``player`` None): one peer connection, whoever
-plays.
+Each player that asks (``play_request``) gets its own ``RTCPeerConnection``; the publisher
+makes the offer, so it chooses the codec. Each track is encoded once for all players
+(``_encoder.SharedEncoder``) and the packets go to every player's sender. In an SFU room the
+only "player" is the SFU (``player`` None): one peer connection, whoever plays.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 from app.protocol import messages as m
 
 from . import _aiortc_seams as seams
+from ._encoder import EncodedTrack, SharedEncoder
 from ._peer import (
     RTT_CHANNEL,
     PeerLink,
@@ -42,7 +43,7 @@ class _PlayerPeer:
     player: User | None
     """None: the other end is the service's SFU."""
     pc: RTCPeerConnection
-    tracks: list[PublishTrack] = field(default_factory=list)
+    tracks: list[PublishTrack | EncodedTrack] = field(default_factory=list)
     channel: RTCDataChannel | None = None
 
     async def close(self) -> None:
@@ -67,6 +68,7 @@ class Publication:
         self._link = link
         self._on_state = on_state
         self._peers: dict[str, _PlayerPeer] = {}
+        self._encoders: dict[str, SharedEncoder] = {}
         self._meter = QualityMeter(stream_id)
 
     def __repr__(self) -> str:
@@ -115,7 +117,13 @@ class Publication:
         pc = new_peer_connection(self._link)
         peer = self._peers[session_id] = _PlayerPeer(session_id, player, pc)
         for kind in ("video", "audio"):
-            track = self._publish_track(kind)
+            if not (self.stream.has_video if kind == "video" else self.stream.has_audio):
+                continue
+            track: PublishTrack | EncodedTrack | None
+            if self._link.config._encode_per_player or not seams.encoded_feedback_available():
+                track = self._publish_track(kind)
+            else:
+                track = self._encoder(kind).subscribe()
             if track is None:
                 continue
             peer.tracks.append(track)
@@ -152,6 +160,19 @@ class Publication:
             source, lambda: self.stream.video_muted, fps=self.options.fps, size=size
         )
 
+    def _encoder(self, kind: str) -> SharedEncoder:
+        codec = self.options.video_codec if kind == "video" else "opus"
+        encoder = self._encoders.get(kind)
+        if encoder is None or encoder.codec != codec:
+            encoder = self._encoders[kind] = SharedEncoder(
+                kind,
+                codec,
+                open_source=lambda: self._publish_track(kind),
+                cap_bps=self._bitrate_cap,
+                spawn=self._link.spawn,
+            )
+        return encoder
+
     @staticmethod
     def _echo(channel: RTCDataChannel, message: object) -> None:
         if (
@@ -166,7 +187,8 @@ class Publication:
         if peer is None:
             return
         if signal.kind == "answer" and signal.sdp:
-            # The encoder is made by a task started here, so the cap applies to it.
+            # The sender's encoder is made by a task started here, so the cap applies to it
+            # (with a shared encoder, the sender's only packetizes; the cap is applied there).
             with seams.bitrate_cap(self._bitrate_cap()):
                 await peer.pc.setRemoteDescription(RTCSessionDescription(signal.sdp, "answer"))
         elif signal.kind == "candidate" and signal.candidate is not None:
@@ -194,6 +216,8 @@ class Publication:
     async def close_peers(self) -> None:
         peers, self._peers = list(self._peers.values()), {}
         await asyncio.gather(*(peer.close() for peer in peers), return_exceptions=True)
+        for encoder in self._encoders.values():
+            await encoder.aclose()
 
     async def quality(self) -> StreamQuality:
         connected = [p for p in self._peers.values() if p.pc.connectionState == "connected"]

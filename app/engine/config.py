@@ -55,6 +55,9 @@ class EngineConfig:
     """The secret of this computer's room service. When set, the engine connects only after
     the service proves it holds this secret (a challenge on ``/proof``), so a program that
     took the port first receives no token (LOCAL_SERVICE_UNPROVEN)."""
+    _encode_per_player: bool = False
+    """Private, for benchmarks: encode each player's copy of a published stream separately,
+    as before one encode per stream (``app/engine/_encoder.py``)."""
 
     def __post_init__(self) -> None:
         if self.media_mode not in (None, "p2p", "sfu"):

@@ -133,6 +133,8 @@ async def test_streams_already_published_are_announced_at_login(engines) -> None
     ]
     remote = await a.start_playing_stream("early")
     assert await remote.wait_first_frame(10)
+    # The first frame may be the audio's: wait for a picture.
+    await until(lambda: remote.video_frame is not None, 10)
     assert read_stamp(remote.video_frame) is not None
 
 

@@ -1,0 +1,173 @@
+"""One encode per published stream, however many players (peer-to-peer)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from dataclasses import replace
+
+import pytest
+
+from app.engine import CustomConfig, PublishOptions
+from app.engine._encoder import EncodedTrack, SharedEncoder
+from tests.engine.conftest import Received
+from tests.helpers import until
+
+PATTERN = CustomConfig(video="pattern", audio="tone", tone_hz=440)
+
+
+def _video_senders(publication) -> list:
+    return [
+        t.sender
+        for peer in publication._peers.values()
+        for t in peer.pc.getTransceivers()
+        if t.kind == "video"
+    ]
+
+
+def _increasing(stamps: list[int]) -> bool:
+    return all(b > a for a, b in itertools.pairwise(stamps))
+
+
+@pytest.mark.parametrize("players", [2, 3])
+async def test_every_player_gets_verified_frames_from_one_encoder(engines, players) -> None:
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("fan", stream)
+    engines_ = [(await engines(f"p{i}"))[0] for i in range(players)]
+    received = [Received(await e.start_playing_stream("fan")) for e in engines_]
+    await until(lambda: all(len(r.stamps) > 45 for r in received), timeout=30)
+
+    for r in received:
+        assert _increasing(r.stamps), "frames arrive in capture order"
+        assert r.unreadable <= 2
+    assert all(len(r.audio) > 0 for r in received)
+
+    publication = b._publishing.publications["fan"]
+    encoder = publication._encoders["video"]
+    assert isinstance(encoder, SharedEncoder) and len(encoder._players) == players
+    # One encode per captured frame, not one per player ...
+    assert encoder.frames_encoded <= stream.video.frames
+    # ... and the senders only packetize: none of them opened a codec of its own.
+    senders = _video_senders(publication)
+    assert len(senders) == players
+    for sender in senders:
+        assert isinstance(sender.track, EncodedTrack)
+        assert getattr(sender._RTCRtpSender__encoder, "codec", None) is None
+
+
+async def test_a_new_player_gets_a_picture_at_once_while_the_others_keep_playing(
+    engines,
+) -> None:
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("s", stream)
+    first, _ = await engines("first")
+    early = Received(await first.start_playing_stream("s"))
+    await until(lambda: len(early.stamps) > 30, timeout=20)
+    encoder = b._publishing.publications["s"]._encoders["video"]
+    keyframes = encoder.keyframes
+
+    # The encoder puts a keyframe only every 3000 frames by itself: the newcomer sees a
+    # picture within the wait below only because joining asked for one.
+    late, _ = await engines("late")
+    remote = await late.start_playing_stream("s")
+    before = len(early.stamps)
+    assert await remote.wait_first_frame(10)
+    later = Received(remote)
+    await until(lambda: len(later.stamps) > 15 and len(early.stamps) > before + 15, timeout=20)
+    assert encoder.keyframes > keyframes
+    assert _increasing(early.stamps), "the first player carried on without a hiccup in order"
+    assert _increasing(later.stamps)
+
+
+async def test_a_keyframe_request_from_any_player_gives_every_player_a_keyframe(
+    engines,
+) -> None:
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("s", stream)
+    players = [(await engines(name))[0] for name in ("p1", "p2")]
+    remotes = [await p.start_playing_stream("s") for p in players]
+    for remote in remotes:
+        assert await remote.wait_first_frame(10)
+    encoder = b._publishing.publications["s"]._encoders["video"]
+    await asyncio.sleep(1)  # past the keyframes of joining
+    keyframes = encoder.keyframes
+    asked: list[bool] = []
+    request_keyframe = encoder.request_keyframe
+    encoder.request_keyframe = lambda: (asked.append(True), request_keyframe())[1]
+
+    # A real PLI over RTCP from the second player's receiver.
+    pc = players[1]._playing.playbacks["s"]._pc
+    receiver = next(t.receiver for t in pc.getTransceivers() if t.kind == "video")
+    ssrc = next(s.source for s in receiver.getSynchronizationSources())
+    await receiver._send_rtcp_pli(ssrc)
+    await until(lambda: asked and encoder.keyframes > keyframes, timeout=10)
+    frames = [r.video_frames for r in remotes]
+    await until(lambda: all(r.video_frames > n + 10 for r, n in zip(remotes, frames, strict=True)))
+
+
+async def test_mute_and_frame_rate_limit_apply_to_the_shared_encoding(engines) -> None:
+    a, _ = await engines("alice")
+    c, _ = await engines("carol")
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("s", stream, PublishOptions(fps=10))
+    received = [Received(await p.start_playing_stream("s")) for p in (a, c)]
+    await until(lambda: all(len(r.stamps) > 20 for r in received), timeout=20)
+    encoder = b._publishing.publications["s"]._encoders["video"]
+    # 10 fps out of a 30 fps capture: about a third of the frames are encoded.
+    assert encoder.frames_encoded < stream.video.frames * 0.6
+
+    await b.mute_publish_stream_video(stream, True)
+    counts = [len(r.luma) for r in received]
+    await until(
+        lambda: all(
+            len(r.luma) > n + 2 and r.luma[-1] < 20 for r, n in zip(received, counts, strict=True)
+        ),
+        timeout=20,
+    )
+    await b.mute_publish_stream_video(stream, False)
+    counts = [len(r.stamps) for r in received]
+    await until(
+        lambda: all(len(r.stamps) > n + 5 for r, n in zip(received, counts, strict=True)),
+        timeout=20,
+    )
+
+
+async def test_the_old_path_stays_selectable_for_benchmarks(engines, engine_config) -> None:
+    config = replace(engine_config, _encode_per_player=True)
+    a, _ = await engines("alice", config=config)
+    b, _ = await engines("bob", config=config)
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("s", stream)
+    got = Received(await a.start_playing_stream("s"))
+    await until(lambda: len(got.stamps) > 20, timeout=20)
+    publication = b._publishing.publications["s"]
+    assert not publication._encoders
+    [sender] = _video_senders(publication)
+    assert sender._RTCRtpSender__encoder.codec is not None  # the sender encodes by itself
+
+
+class _Track:
+    def __init__(self, estimate: int | None) -> None:
+        self.estimate = estimate
+
+
+def test_bitrate_is_the_lowest_estimate_within_the_cap() -> None:
+    encoder = SharedEncoder(
+        "video", "VP8", open_source=lambda: None, cap_bps=lambda: 800_000, spawn=None
+    )
+    encoder._players = [_Track(None)]
+    encoder.update_bitrate()
+    assert encoder.target_bitrate == 800_000  # no estimate yet: the cap
+    encoder._players = [_Track(600_000), _Track(None), _Track(450_000)]
+    encoder.update_bitrate()
+    assert encoder.target_bitrate == 450_000  # the slowest player decides
+    encoder._players = [_Track(2_000_000)]
+    encoder.update_bitrate()
+    assert encoder.target_bitrate == 800_000  # never above the publish's cap
+    encoder._players = [_Track(50_000)]
+    encoder.update_bitrate()
+    assert encoder.target_bitrate == 250_000  # nor below VP8's floor (aiortc's)
