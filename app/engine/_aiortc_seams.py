@@ -14,8 +14,9 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   starts (one frame interval of latency); Huddle puts its own in each video receiver it
   creates (``app/engine/jitterbuffer.py``). The receiver takes one frame per packet from a
   jitter buffer, so the same packet-handler wrapper hands the decoder any further frames that
-  packet completed. This seam reaches private attributes, so it checks they are there and
-  says so if not.
+  packet completed, and sends the NACKs the buffer says are due: the buffer takes the
+  retransmission requests over from aiortc's NACK generator, which asks once per gap. This
+  seam reaches private attributes, so it checks they are there and says so if not.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -101,10 +102,15 @@ def install() -> None:
         @functools.wraps(original_handle)
         async def _handle_rtp_packet(self: Any, packet: Any, arrival_time_ms: int) -> None:
             self._huddle_bytes = getattr(self, "_huddle_bytes", 0) + len(packet.payload) + 12
+            buffer = getattr(self, _JITTER_ATTRIBUTE, None)
+            ssrc = getattr(buffer, "media_ssrc", None)
+            if ssrc is not None:  # our buffer, past its first packet: is this one an RTX?
+                buffer.retransmission = packet.ssrc != ssrc
             await original_handle(self, packet, arrival_time_ms)
-            take_ready = getattr(getattr(self, _JITTER_ATTRIBUTE, None), "take_ready", None)
+            take_ready = getattr(buffer, "take_ready", None)
             if take_ready is not None:
                 _decode_now(self, take_ready())
+                await _send_nacks(self, buffer)
 
         receiver_class._handle_rtp_packet = _handle_rtp_packet
         _installed.add("received_bytes")
@@ -161,8 +167,22 @@ _DECODER_ATTRIBUTES = (
 )
 
 
+_NACK_ATTRIBUTE = "_RTCRtpReceiver__nack_generator"
+
+
+class _NoNacks:
+    """Stands in for aiortc's NACK generator in a receiver whose jitter buffer asks for
+    retransmissions itself (aiortc's sends one NACK per gap, with no retry)."""
+
+    missing: frozenset[int] = frozenset()
+
+    def add(self, packet: Any) -> bool:
+        return False
+
+
 def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
-    """Replace a video receiver's jitter buffer before any packet reaches it."""
+    """Replace a video receiver's jitter buffer before any packet reaches it. A buffer with
+    ``nacks_due()`` also takes over the NACKs: the packet handler sends what it says is due."""
     _require("use_jitter_buffer")
     current = getattr(receiver, _JITTER_ATTRIBUTE, None)
     if (
@@ -175,6 +195,24 @@ def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
             "expects one; set EngineConfig(jitter_buffer='stock')"
         )
     setattr(receiver, _JITTER_ATTRIBUTE, buffer)
+    if hasattr(buffer, "nacks_due"):
+        if getattr(receiver, _NACK_ATTRIBUTE, None) is None or not hasattr(
+            receiver, "_send_rtcp_nack"
+        ):
+            raise SeamUnavailable(
+                f"this aiortc ({_versions()['aiortc']}) sends NACKs where Huddle does not "
+                "expect; set EngineConfig(jitter_buffer='stock')"
+            )
+        setattr(receiver, _NACK_ATTRIBUTE, _NoNacks())
+
+
+async def _send_nacks(receiver: Any, buffer: Any) -> None:
+    nacks_due = getattr(buffer, "nacks_due", None)
+    if nacks_due is None or buffer.media_ssrc is None:
+        return
+    lost = nacks_due()
+    if lost:
+        await receiver._send_rtcp_nack(buffer.media_ssrc, lost)
 
 
 def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:

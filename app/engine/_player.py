@@ -55,6 +55,7 @@ class Playback:
         self._readers: set[asyncio.Task[None]] = set()
         self._pinger: asyncio.Task[None] | None = None
         self._rtt = RoundTrip()
+        self._jitter: FrameJitterBuffer | None = None
         self._meter = QualityMeter(stream_id)
         self._mixer_input: Any = None
         self._offer_timer: asyncio.TimerHandle | None = None
@@ -132,7 +133,8 @@ class Playback:
         if self._link.config.jitter_buffer == "frame":
             for transceiver in pc.getTransceivers():
                 if transceiver.kind == "video":
-                    seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
+                    self._jitter = FrameJitterBuffer()
+                    seams.use_jitter_buffer(transceiver.receiver, self._jitter)
         await set_local_description(self._link, pc, await pc.createAnswer())
         if pc is self._pc and self.session_id == session_id:
             await self._link.signal(session_id, "answer", sdp=pc.localDescription.sdp)
@@ -150,7 +152,10 @@ class Playback:
         def _pong(message: object) -> None:
             if isinstance(message, str) and message.startswith("pong "):
                 with contextlib.suppress(ValueError):
-                    self._rtt.add((time.monotonic() - float(message[5:])) * 1000)
+                    seconds = time.monotonic() - float(message[5:])
+                    self._rtt.add(seconds * 1000)
+                    if self._jitter is not None:  # retransmissions are timed by it
+                        self._jitter.observe_rtt(seconds)
 
         async def ping() -> None:
             while channel.readyState in ("connecting", "open"):
