@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds of silence before a session is dropped (default 30)",
     )
     parser.add_argument(
+        "--resume-grace",
+        type=float,
+        default=15.0,
+        help="seconds a session whose connection dropped keeps its streams and play sessions "
+        "for the client to resume before the others see it leave (default 15; 0: at once)",
+    )
+    parser.add_argument(
         "--ice-servers",
         help='JSON list handed to clients, e.g. [{"urls":["turn:host:3478"],"username":"u",'
         '"credential":"p"}] (default: none)',
@@ -103,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             heartbeat_interval=min(10.0, args.heartbeat_timeout / 3),
             heartbeat_timeout=args.heartbeat_timeout,
             ice_servers=ice_servers,
+            resume_grace=args.resume_grace,
         )
     except (SecretError, msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
         print(f"huddle-server: {exc}", file=sys.stderr)
