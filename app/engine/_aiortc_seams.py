@@ -25,6 +25,7 @@ raises a clear error rather than being silently ignored.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import functools
@@ -206,13 +207,34 @@ def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
         setattr(receiver, _NACK_ATTRIBUTE, _NoNacks())
 
 
+NACK_COPIES = 2
+"""Each NACK goes out twice, back to back, and aiortc's sender retransmits each copy: a round
+then fails only if both NACKs or both retransmissions are lost (2 % at 10 % random loss each
+way, against 19 % for one), at the cost of a second retransmission of packets already lost."""
+
+
 async def _send_nacks(receiver: Any, buffer: Any) -> None:
+    """Send the NACKs due now, and keep a timer for the next ones: packets arrive in bursts,
+    a frame at a time, and a retry should not wait for the next frame."""
     nacks_due = getattr(buffer, "nacks_due", None)
     if nacks_due is None or buffer.media_ssrc is None:
         return
     lost = nacks_due()
-    if lost:
+    for _ in range(NACK_COPIES if lost else 0):
         await receiver._send_rtcp_nack(buffer.media_ssrc, lost)
+    timer = getattr(receiver, "_huddle_nack_timer", None)
+    if timer is not None:
+        timer.cancel()
+    wait = buffer.next_nack_in()
+    if wait is None or receiver._RTCRtpReceiver__decoder_thread is None:
+        receiver._huddle_nack_timer = None
+        return
+
+    def due() -> None:
+        receiver._huddle_nack_timer = None
+        receiver._huddle_nack_task = asyncio.ensure_future(_send_nacks(receiver, buffer))
+
+    receiver._huddle_nack_timer = asyncio.get_running_loop().call_later(wait, due)
 
 
 def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:

@@ -254,6 +254,20 @@ class FrameJitterBuffer:
         self.stats.nacks += len(due)
         return due
 
+    def next_nack_in(self) -> float | None:
+        """Seconds until a NACK falls due again (for a timer: packets may not arrive in time
+        to trigger it), or None when none is pending."""
+        if self._next is None:
+            return None
+        pending = [
+            missing.last_sent
+            for seq, missing in self._missing.items()
+            if seq >= self._next and 0 < missing.sent < self.nack_rounds
+        ]
+        if not pending:
+            return None
+        return max(0.001, min(pending) + self.retry_interval - self._clock())
+
     def _unrecoverable(self, seq: int, blocked_for: float) -> bool:
         """Whether the missing packet ``seq`` will not come: its last NACK went unanswered for
         a whole interval, or (never asked for) it has blocked for as long as every round."""
