@@ -214,6 +214,11 @@ class Timeline:
             "frames": len(self.arrivals),
             "fps": round(len(self.arrivals) / span, 1) if span > 0 else 0.0,
             "frames_missing": missing,
+            "freezes": [  # when (seconds after asking to play) and how long, over 200 ms
+                [round(a - self.started, 2), round(g, 1)]
+                for a, g in zip(times, gaps, strict=False)
+                if g > 200
+            ],
             "freezes_200ms": sum(g > 200 for g in gaps),
             "freezes_500ms": sum(g > 500 for g in gaps),
             "longest_freeze_ms": round(max(gaps), 1),
