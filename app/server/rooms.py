@@ -398,6 +398,7 @@ class RoomService:
             and kept.user is not None
             and (kept.room.app_id, kept.room.room_id) == key
             and kept.user.user_id == msg.user_id
+            and (self.config.resume_grace > 0 or self._detached.get(kept.id) is kept)
         ):
             self._resume(session, kept, msg, claims)
             return
@@ -468,8 +469,6 @@ class RoomService:
             # replaces it.
             kept.outbox.close(CloseCode.GOING_AWAY, "resumed on another connection")
             self.disconnect(kept, "resumed on another connection", resumable=True)
-        if self._detached.get(kept.id) is not kept:  # grace 0: it could not be kept
-            raise ProtocolError(ErrorCode.INTERNAL_ERROR)
         del self._detached[kept.id]
         parked = kept.outbox
         assert isinstance(parked, _Parked)

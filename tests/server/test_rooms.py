@@ -569,19 +569,23 @@ def test_a_resume_token_is_only_good_for_its_own_user_and_room(service: RoomServ
 
 def test_grace_zero_leaves_at_once(clock: Clock) -> None:
     service = RoomService(ServiceConfig(app_id=APP_ID, secret=SECRET, resume_grace=0), clock=clock)
-    a, b, _play_id, _token = call_with(service)
+    a, b, _play_id, token = call_with(service)
+    again = relogin(Client(service), "r1", "alice", resume_token=token)  # a is still connected
+    assert isinstance(again, m.LoginOk) and not again.resumed
+    assert a.outbox.closed == (CloseCode.KICKED, "KICKED_DUPLICATE_LOGIN")
+    a, b, _play_id, _token = call_with(service, "r2")
     service.disconnect(a.session, "socket closed", resumable=True)
     assert any(isinstance(e, m.StreamUpdate) for e in b.events())
     with pytest.raises(ValueError, match="resume_grace"):
         ServiceConfig(app_id=APP_ID, secret=SECRET, resume_grace=-1)
 
 
-def call_with(service: RoomService) -> tuple[Client, Client, str, str]:
+def call_with(service: RoomService, room: str = "r1") -> tuple[Client, Client, str, str]:
     a, b = Client(service), Client(service)
-    token = a.login("r1", "alice").resume_token
-    a.publish("cam-a")
-    b.login("r1", "bob")
-    play = b.send(m.Play(id=b.nid(), stream_id="cam-a"))
+    token = a.login(room, "alice").resume_token
+    a.publish(f"cam-{room}")
+    b.login(room, "bob")
+    play = b.send(m.Play(id=b.nid(), stream_id=f"cam-{room}"))
     a.events(), b.events()
     return a, b, play.session_id, token
 
