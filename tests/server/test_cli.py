@@ -130,3 +130,16 @@ def test_huddle_server_without_a_secret_says_so() -> None:
     )
     assert result.returncode == 2
     assert "no secret given" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_huddle_server_refuses_a_negative_resume_grace() -> None:
+    env = {**os.environ, "HUDDLE_SECRET": "x" * 64}
+    result = subprocess.run(
+        [BIN / "huddle-server", "--port", "0", "--resume-grace", "-1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "resume_grace" in result.stderr and "Traceback" not in result.stderr
