@@ -22,19 +22,20 @@ from dataclasses import dataclass
 
 from app.protocol import messages as m
 
-QUICK_TRIES = 5
-"""Attempts made at ``QUICK_WAIT`` intervals before backing off: a blip is over in a second or
-two, and a restarted service is back in about as long."""
-QUICK_WAIT = 0.1
+QUICK_TRIES = 8
+"""Attempts made ``QUICK_WAIT`` apart before backing off: a blip is over in a second or two,
+and a restarted service is back in about as long. (A refused connection costs nothing.)"""
+QUICK_WAIT = 0.2
 
 
 def reconnect_waits(first: float, longest: float) -> Iterator[float]:
     """Seconds to wait before each attempt: the first at once, then ``QUICK_TRIES - 1`` quick
-    ones, then doubling from ``first`` to ``longest`` (each ±20 %)."""
+    ones, then doubling from ``first`` (at least twice the quick wait) to ``longest``, each
+    ±20 %."""
     yield 0.0
     for _ in range(QUICK_TRIES - 1):
         yield QUICK_WAIT * random.uniform(0.8, 1.2)
-    delay = first
+    delay = max(first, 2 * QUICK_WAIT)
     while True:
         yield min(delay, longest) * random.uniform(0.8, 1.2)
         delay = min(delay * 2, longest)
