@@ -122,7 +122,8 @@ class FrameJitterBuffer:
         self._missing: dict[int, _Missing] = {}
         self.retransmission = False
         """Set by the receiver while it adds a packet that came as a retransmission (RTX)."""
-        self._keyframe_arriving = False
+        self._keyframe_seen_at = float("-inf")
+        """When the first packet of a keyframe last arrived while one was awaited."""
         self._clock = clock
         self._packets: dict[int, RtpPacket] = {}
         self._next: int | None = None
@@ -157,7 +158,7 @@ class FrameJitterBuffer:
         self.media_ssrc = packet.ssrc
         self._track_missing(seq)
         if self._want_keyframe and is_keyframe(packet._data):  # type: ignore[attr-defined]
-            self._keyframe_arriving = True
+            self._keyframe_seen_at = self._clock()
         if self._next is None:
             self._next = seq
         elif seq < self._next:
@@ -281,8 +282,8 @@ class FrameJitterBuffer:
         pli = False
         if (
             self._want_keyframe
-            and not self._keyframe_arriving
-            and self._clock() - self._asked_at >= self.keyframe_interval
+            and self._clock() - max(self._asked_at, self._keyframe_seen_at)
+            >= self.keyframe_interval
         ):
             pli = self._ask_for_keyframe()
         for _ in range(self._capacity + 1):  # bounded: each pass skips at least one packet
@@ -311,7 +312,6 @@ class FrameJitterBuffer:
                     self.stats.frames_lost += 1
                     continue  # undecodable without what was lost: keep waiting
                 self._want_keyframe = False
-                self._keyframe_arriving = False
             self._released_any = True
             self.stats.frames += 1
             data = b"".join(p._data for p in packets)  # type: ignore[attr-defined]
@@ -381,7 +381,7 @@ class FrameJitterBuffer:
     def _ask_for_keyframe(self) -> bool:
         self.stats.keyframe_requests += 1
         self._want_keyframe = True
-        self._keyframe_arriving = False
+        self._keyframe_seen_at = float("-inf")
         self._asked_at = self._clock()
         return True
 
@@ -394,8 +394,9 @@ class FrameJitterBuffer:
         # The next known frame start: a packet after a marker, or after a timestamp change.
         for seq in sorted(s for s in self._packets if s > self._next):
             before = self._packets.get(seq - 1)
-            if before is not None and (
-                before.marker or before.timestamp != self._packets[seq].timestamp
+            packet = self._packets[seq]
+            if (before is not None and (before.marker or before.timestamp != packet.timestamp)) or (
+                before is None and is_keyframe(packet._data)  # type: ignore[attr-defined]
             ):
                 for old in [s for s in self._packets if s < seq]:
                     del self._packets[old]
