@@ -21,8 +21,8 @@ It keeps what a jitter buffer must:
   keyframe, since the frames in between cannot be decoded without what was lost;
 - **keyframes, fast**: while a keyframe is awaited (from the start, or after a gap) the request
   is repeated every two retransmission intervals plus the time to send one (at least 200 ms,
-  at most 1 s) unless one is arriving, so a lost request or a lost keyframe costs a round trip
-  or two, not a second;
+  at most 1 s) unless one started arriving meanwhile, so a lost request or a lost keyframe
+  costs a round trip or two, not a second;
 - **wrap-around**: 16-bit sequence numbers are unwrapped; timestamps are only compared for
   equality, so their 32-bit wrap does not matter;
 - **bounded memory**: beyond ``capacity`` packets it starts over from the next keyframe.
