@@ -387,8 +387,9 @@ async def run_condition(
                 "a", "huddle-publish", "--server", lab.url("a"), "--user", "pub", *common
             )
             await read_json(publisher, "ready")
+            playout = ["--playout-delay"] if args.playout_delay else []
             player = await lab.spawn(
-                "b", "huddle-netplay", "--server", lab.url("b"), "--user", "play", *common
+                "b", "huddle-netplay", "--server", lab.url("b"), "--user", "play", *common, *playout
             )
             await read_json(player, "ready")
         else:
@@ -401,12 +402,15 @@ async def run_condition(
             publisher.stdin.write((json.dumps({"answer": answer}) + "\n").encode())
         started = time.monotonic()
         event = spec.get("event")
+        event_at = event_end = None
         if event:
             await asyncio.sleep(args.warmup + args.event_at)
+            event_at = time.monotonic()
             if event == "cut":
                 await lab.cut(1.0)
             else:
                 await lab.restart_server(1.0)
+            event_end = time.monotonic()
         await asyncio.sleep(max(0.0, args.warmup + args.duration - (time.monotonic() - started)))
         played = await finish(player)
         published = await finish(publisher)
@@ -417,6 +421,13 @@ async def run_condition(
                     process.kill()
                 await process.wait()
     row = {"stack": stack, "condition": name, **played}
+    if event_at is not None and event_end is not None:
+        # The longest gap between frames from the cut (or the kill) to 2 s after it was over:
+        # what the event cost the picture. (Monotonic clocks agree across processes.)
+        begin = event_at - played["started_monotonic"]
+        end = event_end + 2.0 - played["started_monotonic"]
+        during = [g for at, g in played["gaps_over_100ms"] if at + g / 1000 > begin and at < end]
+        row["event_gap_ms"] = max(during, default="<100")
     if "events" in published:
         row["publisher_events"] = published["events"]
     if stack == "huddle":
@@ -497,6 +508,7 @@ def markdown(result: dict[str, Any]) -> str:
                 r["latency_ms"]["p95"],
                 r["first_frame_ms"],
                 r["audio_gaps_per_min"],
+                r.get("event_gap_ms", ""),
                 _state_events(r) if r["stack"] == "huddle" else "",
             ]
         )
@@ -512,6 +524,7 @@ def markdown(result: dict[str, Any]) -> str:
         "latency p95 ms",
         "first frame ms",
         "audio gaps /min",
+        "gap at the event ms",
         "state events",
     ]
     return table(headers, rows)
@@ -531,6 +544,9 @@ if __name__ == "__main__":
         )
         cli.add_argument(
             "--conditions", nargs="+", default=list(CONDITIONS), choices=list(CONDITIONS)
+        )
+        cli.add_argument(
+            "--playout-delay", action="store_true", help="Huddle's player paces frames"
         )
         cli.add_argument(
             "--stacks", nargs="+", default=["huddle", "stock"], choices=["huddle", "stock"]

@@ -75,6 +75,6 @@ def test_network_conditions_harness_measures_both_stacks_and_a_signalling_cut() 
         assert row["frames"] > 0 and row["latency_ms"]["n"] > 0
         assert row["first_frame_ms"] is not None and row["longest_freeze_ms"] > 0
         assert row["audio_frames"] > 0
-    assert "events" in rows[("huddle", "sigcut")]
+    assert "events" in rows[("huddle", "sigcut")] and "event_gap_ms" in rows[("huddle", "sigcut")]
     leftovers = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert result["namespaces"] and not set(result["namespaces"]) & set(leftovers.split())

@@ -111,6 +111,7 @@ def install() -> None:
             take_ready = getattr(buffer, "take_ready", None)
             if take_ready is not None:
                 _decode_now(self, take_ready())
+                _play_out(self, buffer)
                 await _send_nacks(self, buffer)
 
         receiver_class._handle_rtp_packet = _handle_rtp_packet
@@ -248,6 +249,25 @@ def _decode_now(receiver: Any, frames: Iterator[tuple[Any, int]]) -> None:
         if codec is not None:
             frame.timestamp = receiver._RTCRtpReceiver__timestamp_mapper.map(frame.timestamp)
             receiver._RTCRtpReceiver__decoder_queue.put((codec, frame))
+
+
+def _play_out(receiver: Any, buffer: Any) -> None:
+    """Hand the decoder the frames the buffer held for pacing whose time has come, and keep a
+    timer for the next one."""
+    due_frames = getattr(buffer, "due_frames", None)
+    if due_frames is None:
+        return
+    _decode_now(receiver, iter(due_frames()))
+    timer = getattr(receiver, "_huddle_playout_timer", None)
+    if timer is not None:
+        timer.cancel()
+    wait = buffer.next_due_in()
+    if wait is None or receiver._RTCRtpReceiver__decoder_thread is None:
+        receiver._huddle_playout_timer = None
+        return
+    receiver._huddle_playout_timer = asyncio.get_running_loop().call_later(
+        wait, _play_out, receiver, buffer
+    )
 
 
 def received_bytes(receiver: Any) -> int:

@@ -133,7 +133,7 @@ class Playback:
         if self._link.config.jitter_buffer == "frame":
             for transceiver in pc.getTransceivers():
                 if transceiver.kind == "video":
-                    self._jitter = FrameJitterBuffer()
+                    self._jitter = FrameJitterBuffer(playout=self._link.config.playout_delay)
                     seams.use_jitter_buffer(transceiver.receiver, self._jitter)
         await set_local_description(self._link, pc, await pc.createAnswer())
         if pc is self._pc and self.session_id == session_id:

@@ -43,6 +43,11 @@ class EngineConfig:
     jitter_buffer: Literal["frame", "stock"] = "frame"
     """Video jitter buffer: "frame" releases each frame as soon as it is complete (Huddle's);
     "stock" is aiortc's, which waits for the next frame to begin (~33 ms more at 30 fps)."""
+    playout_delay: bool = False
+    """Hold complete frames so they leave evenly when the path's delay varies, by about twice
+    the measured variation (``jitterbuffer.PlayoutDelay``; none below 5 ms of variation). Off
+    by default: it trades latency for evenness, and on a busy machine CPU contention alone
+    looks like 40 ms of jitter (measured with ``benchmarks/netcond.py``)."""
 
     def __post_init__(self) -> None:
         if self.jitter_buffer not in ("frame", "stock"):

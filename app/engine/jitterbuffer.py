@@ -37,6 +37,7 @@ frame fits in one packet.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -93,6 +94,56 @@ class JitterStats:
     """Missing packets that arrived after a NACK."""
 
 
+class PlayoutDelay:
+    """When a complete frame goes to the decoder: at once on a steady path; on one whose delay
+    varies, held so that frames leave evenly, ``DELAY_FACTOR`` times the measured variation
+    after the fastest of the last frames, as WebRTC's receivers do.
+
+    A frame's transit is the arrival of its last packet less its capture time (RTP timestamp);
+    the variation is the mean excess of transit over the smallest in the last
+    ``WINDOW`` frames. Frames that needed a retransmission are left out of it (their wait is
+    the round trip, not the path's jitter). Below ``THRESHOLD`` there is no delay at all: on a
+    clean path (the variation is then the encoder's, a few milliseconds) frames leave on their
+    last packet, as before."""
+
+    WINDOW = 90
+    """Frames over which the fastest transit is taken (3 s at 30 fps)."""
+    DELAY_FACTOR = 2.0
+    THRESHOLD = 0.01
+    MAX_DELAY = 0.2
+
+    def __init__(self, clock_rate: int = 90000) -> None:
+        self._rate = clock_rate
+        self._last_ts: int | None = None
+        self._ts = 0
+        self._transits: deque[float] = deque(maxlen=self.WINDOW)
+        self.jitter = 0.0
+        """Mean excess transit over the fastest, in seconds (smoothed)."""
+
+    @property
+    def target(self) -> float:
+        """Seconds a frame is held past the fastest transit."""
+        delay = self.DELAY_FACTOR * self.jitter
+        return 0.0 if delay < self.THRESHOLD else min(delay, self.MAX_DELAY)
+
+    def due(self, timestamp: int, arrived: float, retransmitted: bool) -> float:
+        """When a frame captured at RTP ``timestamp`` whose last packet arrived at ``arrived``
+        should go to the decoder."""
+        if self._last_ts is None:
+            self._ts = timestamp
+        else:
+            self._ts += ((timestamp - self._last_ts + (1 << 31)) % (1 << 32)) - (1 << 31)
+        self._last_ts = timestamp
+        captured = self._ts / self._rate
+        transit = arrived - captured
+        fastest = min(self._transits, default=transit)
+        if not retransmitted:
+            self._transits.append(transit)
+            fastest = min(fastest, transit)
+            self.jitter += (max(0.0, transit - fastest) - self.jitter) / 16
+        return captured + fastest + self.target
+
+
 @dataclass
 class _Missing:
     """A packet seen missing, and the NACKs sent for it."""
@@ -110,6 +161,7 @@ class FrameJitterBuffer:
         capacity: int = 512,
         nack_rounds: int = NACK_ROUNDS,
         rtt: float | None = None,
+        playout: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._capacity = capacity
@@ -120,6 +172,11 @@ class FrameJitterBuffer:
         self.media_ssrc: int | None = None
         """The SSRC of the media packets (a NACK names it, not the retransmission stream's)."""
         self._missing: dict[int, _Missing] = {}
+        self._recovered: set[int] = set()
+        self.playout = PlayoutDelay() if playout else None
+        """With ``playout``, frames may be held for even pacing (see ``PlayoutDelay``): the
+        receiver takes them from ``due_frames()`` when ``next_due_in()`` says."""
+        self._held: deque[tuple[float, JitterFrame, int]] = deque()
         self.retransmission = False
         """Set by the receiver while it adds a packet that came as a retransmission (RTX)."""
         self._keyframe_seen_at = float("-inf")
@@ -157,6 +214,7 @@ class FrameJitterBuffer:
         seq = self._unwrap(packet.sequence_number)
         self.media_ssrc = packet.ssrc
         self._track_missing(seq)
+        packet._huddle_arrived = self._clock()  # type: ignore[attr-defined]
         if self._want_keyframe and is_keyframe(packet._data):  # type: ignore[attr-defined]
             self._keyframe_seen_at = self._clock()
         if self._next is None:
@@ -181,9 +239,33 @@ class FrameJitterBuffer:
 
     def take_ready(self) -> Iterator[tuple[JitterFrame, int]]:
         """The frames, with their RTP payload type, that are complete after ``add`` returned
-        one: what the same packet finished besides."""
+        one: what the same packet finished besides (less any held for pacing)."""
         while self._next is not None and (ready := self._pop_complete()) is not None:
-            yield ready
+            if not self._hold(ready):
+                yield ready
+
+    def due_frames(self) -> list[tuple[JitterFrame, int]]:
+        """Held frames whose time has come, in order."""
+        now = self._clock()
+        due = []
+        while self._held and self._held[0][0] <= now:
+            _at, frame, payload_type = self._held.popleft()
+            due.append((frame, payload_type))
+        return due
+
+    def next_due_in(self) -> float | None:
+        """Seconds until the next held frame is due, or None when none is held."""
+        if not self._held:
+            return None
+        return max(0.0, self._held[0][0] - self._clock())
+
+    def _hold(self, ready: tuple[JitterFrame, int]) -> bool:
+        """Whether a complete frame waits for its playout time instead of leaving now."""
+        due = getattr(ready[0], "_huddle_due", None)
+        if due is None or (not self._held and due <= self._clock()):
+            return False
+        self._held.append((due, *ready))
+        return True
 
     # ------------------------------------------------------------ retransmissions
 
@@ -216,6 +298,9 @@ class FrameJitterBuffer:
         if answered is not None:
             if answered.sent:
                 self.stats.recovered += 1
+                self._recovered.add(seq)
+                if len(self._recovered) > MAX_TRACKED and self._next is not None:
+                    self._recovered = {s for s in self._recovered if s >= self._next}
             if answered.sent == 1 and self.retransmission:
                 # One NACK out and this is its retransmission: the wait was a round trip.
                 # With more out, which one it answers is ambiguous (Karn): no sample; nor from
@@ -289,7 +374,7 @@ class FrameJitterBuffer:
         for _ in range(self._capacity + 1):  # bounded: each pass skips at least one packet
             ready = self._pop_complete()
             if ready is not None:
-                return pli, ready[0]
+                return pli, None if self._hold(ready) else ready[0]
             skipped, asked = self._check_blocked()
             pli = pli or asked
             if not skipped:
@@ -315,7 +400,19 @@ class FrameJitterBuffer:
             self._released_any = True
             self.stats.frames += 1
             data = b"".join(p._data for p in packets)  # type: ignore[attr-defined]
-            return JitterFrame(data=data, timestamp=packets[0].timestamp), packets[0].payload_type
+            frame = JitterFrame(data=data, timestamp=packets[0].timestamp)
+            retransmitted = False
+            if self._recovered:
+                for seq in range(end - len(packets) + 1, end + 1):
+                    if seq in self._recovered:
+                        self._recovered.discard(seq)
+                        retransmitted = True
+            if self.playout is not None:
+                arrived = max(p._huddle_arrived for p in packets)  # type: ignore[attr-defined]
+                frame._huddle_due = self.playout.due(  # type: ignore[attr-defined]
+                    packets[0].timestamp, arrived, retransmitted
+                )
+            return frame, packets[0].payload_type
 
     def _complete_frame(self, start: int) -> int | None:
         """The sequence number of the last packet of the frame starting at ``start`` if all

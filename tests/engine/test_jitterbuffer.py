@@ -426,3 +426,98 @@ def test_a_retransmission_sets_the_round_trip_and_a_reordered_packet_does_not() 
     buffer.add(packets[6])
     assert buffer.rtt_measured and abs(buffer.rtt - 0.025) < 1e-9
     assert buffer.stats.recovered == 2
+
+
+# ---------------------------------------------------------------- playout delay from jitter
+
+
+def paced(buffer: FrameJitterBuffer, clock: Clock, arrivals) -> list[tuple[float, int]]:
+    """Deliver (time, packet) as the receiver does, with the playout timer: returns (time the
+    frame went to the decoder, its RTP timestamp), in order."""
+    out: list[tuple[float, int]] = []
+    events = sorted(arrivals, key=lambda item: item[0])
+    for at, packet in events:
+        while (wait := buffer.next_due_in()) is not None and clock.now + wait <= at:
+            clock.now += wait
+            out += [(clock.now, f.timestamp) for f, _pt in buffer.due_frames()]
+        clock.now = at
+        _pli, frame = buffer.add(packet)
+        if frame is not None:
+            out.append((at, frame.timestamp))
+        out += [(at, f.timestamp) for f, _pt in buffer.take_ready()]
+        out += [(at, f.timestamp) for f, _pt in buffer.due_frames()]
+    while (wait := buffer.next_due_in()) is not None:
+        clock.now += wait
+        out += [(clock.now, f.timestamp) for f, _pt in buffer.due_frames()]
+    return out
+
+
+def one_packet_frames(count: int) -> list[RtpPacket]:
+    packets = []
+    for index in range(count):
+        chunk = vp8_chunks(index, index == 0, 1)[0]
+        packet = RtpPacket(
+            payload_type=96,
+            marker=True,
+            sequence_number=index,
+            timestamp=index * TICK,
+            ssrc=1,
+            payload=chunk,
+        )
+        packet._data = chunk
+        packets.append(packet)
+    return packets
+
+
+def test_a_steady_path_gets_no_playout_delay() -> None:
+    clock = Clock()
+    buffer = FrameJitterBuffer(clock=clock, playout=True)
+    rng = random.Random(4)
+    # Capture to arrival varies by the encoder's few milliseconds, as on loopback.
+    arrivals = [
+        (i / 30 + 0.005 + rng.uniform(0, 0.003), p) for i, p in enumerate(one_packet_frames(90))
+    ]
+    out = paced(buffer, clock, arrivals)
+    assert [at for at, _ts in out] == [at for at, _p in arrivals], "each leaves on its packet"
+    assert buffer.playout is not None and buffer.playout.target == 0.0
+
+
+def test_a_varying_path_is_paced_evenly_by_a_delay_that_follows_the_jitter() -> None:
+    clock = Clock()
+    buffer = FrameJitterBuffer(clock=clock, playout=True)
+    rng = random.Random(5)
+    arrivals, last = [], 0.0
+    for i, packet in enumerate(one_packet_frames(300)):
+        last = max(last, i / 30 + 0.05 + rng.uniform(-0.01, 0.01))  # 50 ± 10 ms, in order
+        arrivals.append((last, packet))
+    out = paced(buffer, clock, arrivals)
+    assert [ts for _at, ts in out] == [i * TICK for i in range(300)], "every frame, in order"
+    assert buffer.playout is not None
+    target = buffer.playout.target
+    assert 0.01 <= target <= 0.04, "a delay of the order of the jitter, no more"
+    later = out[150:]
+    arrival_spacing = [b[0] - a[0] for a, b in itertools.pairwise(arrivals[150:])]
+    playout_spacing = [b[0] - a[0] for a, b in itertools.pairwise(later)]
+    spread = lambda xs: max(xs) - min(xs)  # noqa: E731
+    assert spread(playout_spacing) < 0.5 * spread(arrival_spacing), "frames leave evenly"
+    for (at, _ts), (arrived, _p) in zip(later, arrivals[150:], strict=True):
+        assert arrived <= at <= arrived + 0.04, "never held longer than the delay"
+
+
+def test_frames_waiting_for_a_retransmission_do_not_raise_the_delay() -> None:
+    clock = Clock()
+    buffer = FrameJitterBuffer(clock=clock, rtt=0.1, playout=True)
+    packets = one_packet_frames(200)
+    arrivals = [(i / 30 + 0.02, p) for i, p in enumerate(packets)]
+    for lost in range(20, 200, 15):  # one frame in 15 comes back a round trip late
+        at, packet = arrivals[lost]
+        arrivals[lost] = (at + 0.1, packet)
+    clock_events = sorted(arrivals, key=lambda item: item[0])
+    for at, packet in clock_events:
+        clock.now = at
+        buffer.retransmission = packet.sequence_number % 15 == 5 and packet.sequence_number >= 20
+        buffer.add(packet)
+        buffer.nacks_due()
+        list(buffer.take_ready())
+        buffer.due_frames()
+    assert buffer.playout is not None and buffer.playout.target == 0.0
