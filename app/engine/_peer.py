@@ -1,10 +1,11 @@
-"""What publishing and playing share: peer connections, codecs, and the engine link."""
+"""What publishing and playing share: peer connections, codecs, and the link to the session."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from aiortc import (
     RTCConfiguration,
@@ -25,12 +26,21 @@ RTT_CHANNEL = "huddle-rtt"
 """A data channel each publisher opens to its player, for round-trip pings."""
 
 
-class EngineLink(Protocol):
-    """What a publication or playback needs from the engine."""
+Request = Callable[[Callable[[int], m.ClientMessage]], Awaitable[m.ServerMessage]]
+"""Send a request built from its ID to the room service; its reply, or a raised HuddleError."""
+
+Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
+"""Run a coroutine as a task owned by the engine's lifetime."""
+
+
+@dataclass(frozen=True)
+class PeerLink:
+    """What a publication or playback needs from the room session to run peer connections."""
 
     config: EngineConfig
-
-    def ice_servers(self) -> list[IceServerConfig]: ...
+    request: Request
+    spawn: Spawn
+    ice_servers: Callable[[], list[IceServerConfig]]
 
     async def signal(
         self,
@@ -39,24 +49,16 @@ class EngineLink(Protocol):
         *,
         sdp: str | None = None,
         candidate: m.IceCandidate | None = None,
-    ) -> None: ...
-
-    async def request(self, build: Callable[[int], m.ClientMessage]) -> m.ServerMessage: ...
-
-    def set_publisher_state(
-        self, publication: Any, state: Any, code: int = 0, **extra: Any
-    ) -> None: ...
-
-    def set_player_state(self, playback: Any, state: Any, code: int = 0, **extra: Any) -> None: ...
-
-    def audio_output(self) -> Any: ...
-
-    def stream_exists(self, stream_id: str) -> bool: ...
-
-    def spawn(self, coro: Awaitable[Any], name: str) -> Any: ...
+    ) -> None:
+        """Relay an offer, answer or candidate to the other end of a media session."""
+        await self.request(
+            lambda rid: m.Signal(
+                id=rid, session_id=session_id, kind=kind, sdp=sdp, candidate=candidate
+            )
+        )
 
 
-def new_peer_connection(link: EngineLink) -> RTCPeerConnection:
+def new_peer_connection(link: PeerLink) -> RTCPeerConnection:
     servers = [
         RTCIceServer(urls=s.urls, username=s.username, credential=s.credential)
         for s in link.ice_servers()
@@ -73,7 +75,7 @@ def prefer_codec(transceiver: RTCRtpTransceiver, codec: str) -> None:
 
 
 async def set_local_description(
-    link: EngineLink, pc: RTCPeerConnection, description: RTCSessionDescription
+    link: PeerLink, pc: RTCPeerConnection, description: RTCSessionDescription
 ) -> None:
     """Set the local description; gathering honours ``EngineConfig.host_addresses``."""
     with seams.host_addresses(link.config.host_addresses):

@@ -13,25 +13,28 @@ import contextlib
 import logging
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from app.media import MixerInput
 from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 
 from . import _aiortc_seams as seams
 from ._peer import (
     RTT_CHANNEL,
-    EngineLink,
+    PeerLink,
     RoundTrip,
     add_remote_candidate,
     new_peer_connection,
     set_local_description,
 )
-from .data import PlayerState, StreamInfo, StreamQuality
-from .errors import HuddleError, PlayError
+from .data import PlayerState, PlayerStateResult, StreamInfo, StreamQuality
+from .errors import HuddleError, PlayError, raise_as
 from .jitterbuffer import FrameJitterBuffer
 from .quality import QualityMeter
 from .streams import RemoteStream, sound_level
@@ -42,8 +45,20 @@ PING_INTERVAL = 1.0
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 
+@dataclass(frozen=True)
+class PlaybackLink:
+    """What a playback needs beyond peer connections."""
+
+    peer: PeerLink
+    on_state: Callable[[PlayerStateResult], None]
+    audio_output: Callable[[], MixerInput | None]
+    """A mixer input for the stream's audio (None: no speaker)."""
+    stream_exists: Callable[[str], bool]
+    """Whether the room (as last reported) has this stream."""
+
+
 class Playback:
-    def __init__(self, stream_id: str, info: StreamInfo | None, link: EngineLink) -> None:
+    def __init__(self, stream_id: str, info: StreamInfo | None, link: PlaybackLink) -> None:
         self.stream_id = stream_id
         self.state = PlayerState.NO_PLAY
         self.remote = RemoteStream(stream_id, info)
@@ -51,13 +66,14 @@ class Playback:
         self.audio_muted = False
         self.level = 0.0
         self._link = link
+        self._peer = link.peer
         self._pc: RTCPeerConnection | None = None
         self._readers: set[asyncio.Task[None]] = set()
         self._pinger: asyncio.Task[None] | None = None
         self._rtt = RoundTrip()
         self._jitter: FrameJitterBuffer | None = None
         self._meter = QualityMeter(stream_id)
-        self._mixer_input: Any = None
+        self._mixer_input: MixerInput | bool | None = None
         self._offer_timer: asyncio.TimerHandle | None = None
         self._failures = 0
         self.stopped = False
@@ -65,27 +81,36 @@ class Playback:
     def __repr__(self) -> str:
         return f"<Playback {self.stream_id} {self.state} session={self.session_id}>"
 
+    def set_state(self, state: PlayerState, code: int = 0, **extra: Any) -> None:
+        """Change state, log ``old -> new``, then report it (also an error for the same
+        state)."""
+        old, self.state = self.state, state
+        if old is state and not code:
+            return
+        log.info("play %s: %s -> %s", self.stream_id, old, state)
+        self._link.on_state(PlayerStateResult(state, self.stream_id, int(code), extra))
+
     # ------------------------------------------------------------ requesting
 
     async def request(self) -> None:
         """Ask the service for the stream; the publisher's offer follows as a signal."""
-        self._link.set_player_state(self, PlayerState.PLAY_REQUESTING)
+        self.set_state(PlayerState.PLAY_REQUESTING)
         try:
-            reply = await self._link.request(lambda rid: m.Play(id=rid, stream_id=self.stream_id))
+            reply = await self._peer.request(lambda rid: m.Play(id=rid, stream_id=self.stream_id))
         except HuddleError as exc:
-            raise PlayError.of(exc) from None
+            raise_as(PlayError, exc)
         assert isinstance(reply, m.PlayOk)
         self.session_id = reply.session_id
         self.remote.info = StreamInfo._from_wire(reply.stream)
         loop = asyncio.get_running_loop()
-        self._offer_timer = loop.call_later(self._link.config.play_timeout, self._on_timeout)
+        self._offer_timer = loop.call_later(self._peer.config.play_timeout, self._on_timeout)
 
     def _on_timeout(self) -> None:
         if self.state is not PlayerState.PLAYING and not self.stopped:
             log.warning(
-                "no media for %s after %.0f s", self.stream_id, self._link.config.play_timeout
+                "no media for %s after %.0f s", self.stream_id, self._peer.config.play_timeout
             )
-            self._link.spawn(self.retry(ErrorCode.PLAY_FAILED), f"huddle-retry-{self.stream_id}")
+            self._peer.spawn(self.retry(ErrorCode.PLAY_FAILED), f"huddle-retry-{self.stream_id}")
 
     async def retry(self, code: ErrorCode) -> None:
         """Tear down and play again after a pause; gives up (NO_PLAY) after a few tries."""
@@ -94,9 +119,9 @@ class Playback:
             return
         if self._failures >= len(RETRY_DELAYS):
             self.stopped = True
-            self._link.set_player_state(self, PlayerState.NO_PLAY, code)
+            self.set_state(PlayerState.NO_PLAY, code)
             return
-        self._link.set_player_state(self, PlayerState.PLAY_REQUESTING, code)
+        self.set_state(PlayerState.PLAY_REQUESTING, code)
         await asyncio.sleep(RETRY_DELAYS[self._failures])
         self._failures += 1
         if not self.stopped and self.session_id is None:
@@ -117,7 +142,7 @@ class Playback:
             return
         if self._pc is not None:
             await self._close_pc()
-        pc = self._pc = new_peer_connection(self._link)
+        pc = self._pc = new_peer_connection(self._peer)
         pc.on("track", self._on_track)
         pc.on("datachannel", self._on_channel)
 
@@ -125,19 +150,19 @@ class Playback:
         def _state_changed() -> None:
             log.debug("play %s: %s", self.stream_id, pc.connectionState)
             if pc.connectionState == "failed" and pc is self._pc and not self.stopped:
-                self._link.spawn(
+                self._peer.spawn(
                     self.retry(ErrorCode.PEER_CONNECTION_FAILED), f"huddle-retry-{self.stream_id}"
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
-        if self._link.config.jitter_buffer == "frame":
+        if self._peer.config.jitter_buffer == "frame":
             for transceiver in pc.getTransceivers():
                 if transceiver.kind == "video":
-                    self._jitter = FrameJitterBuffer(playout=self._link.config.playout_delay)
+                    self._jitter = FrameJitterBuffer(playout=self._peer.config.playout_delay)
                     seams.use_jitter_buffer(transceiver.receiver, self._jitter)
-        await set_local_description(self._link, pc, await pc.createAnswer())
+        await set_local_description(self._peer, pc, await pc.createAnswer())
         if pc is self._pc and self.session_id == session_id:
-            await self._link.signal(session_id, "answer", sdp=pc.localDescription.sdp)
+            await self._peer.signal(session_id, "answer", sdp=pc.localDescription.sdp)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         reader = asyncio.create_task(self._read(track), name=f"huddle-play-{track.kind}")
@@ -190,7 +215,7 @@ class Playback:
         if self._offer_timer is not None:
             self._offer_timer.cancel()
             self._offer_timer = None
-        self._link.set_player_state(self, PlayerState.PLAYING)
+        self.set_state(PlayerState.PLAYING)
 
     def _play_audio(self, frame: Any) -> None:
         if self.audio_muted:
@@ -204,19 +229,19 @@ class Playback:
 
     # ------------------------------------------------------------ ending
 
-    async def on_session_closed(self, code: ErrorCode) -> None:
+    async def on_session_closed(self, session_id: str, code: int) -> None:
         """The publisher ended this session. If the stream is still published (only the
         connection ended), play it again; if it is gone, ``on_stream_deleted`` follows."""
         await self.teardown(tell_service=False)
         if not self.stopped and self._link.stream_exists(self.stream_id):
-            await self.retry(code)
+            await self.retry(ErrorCode.from_wire(code))
 
     async def on_stream_deleted(self) -> None:
         """The stream left the room: NO_PLAY. Should it be published again, it plays again
         (unless ``stop_playing_stream`` was called, as the seed does on DELETE)."""
         await self.teardown(tell_service=False)
         if not self.stopped:
-            self._link.set_player_state(self, PlayerState.NO_PLAY, ErrorCode.PUBLISHER_LEFT)
+            self.set_state(PlayerState.NO_PLAY, ErrorCode.PUBLISHER_LEFT)
 
     async def teardown(self, *, tell_service: bool) -> None:
         """Close the peer connection (and the play session on the service)."""
@@ -227,7 +252,7 @@ class Playback:
         await self._close_pc()
         if tell_service and session_id is not None:
             with contextlib.suppress(HuddleError):
-                await self._link.request(lambda rid: m.StopPlay(id=rid, session_id=session_id))
+                await self._peer.request(lambda rid: m.StopPlay(id=rid, session_id=session_id))
 
     async def _close_pc(self) -> None:
         pc, self._pc = self._pc, None

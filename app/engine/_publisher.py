@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 
@@ -18,14 +20,14 @@ from app.protocol import messages as m
 from . import _aiortc_seams as seams
 from ._peer import (
     RTT_CHANNEL,
-    EngineLink,
+    PeerLink,
     add_remote_candidate,
     new_peer_connection,
     prefer_codec,
     set_local_description,
 )
 from .config import PublishOptions, default_bitrate_kbps
-from .data import PublisherState, StreamQuality, User
+from .data import PublisherState, PublisherStateResult, StreamQuality, User
 from .quality import QualityMeter
 from .streams import LocalStream, PublishTrack
 
@@ -48,18 +50,33 @@ class _PlayerPeer:
 
 class Publication:
     def __init__(
-        self, stream_id: str, stream: LocalStream, options: PublishOptions, link: EngineLink
+        self,
+        stream_id: str,
+        stream: LocalStream,
+        options: PublishOptions,
+        link: PeerLink,
+        on_state: Callable[[PublisherStateResult], None],
     ) -> None:
         self.stream_id = stream_id
         self.stream = stream
         self.options = options
         self.state = PublisherState.NO_PUBLISH
         self._link = link
+        self._on_state = on_state
         self._peers: dict[str, _PlayerPeer] = {}
         self._meter = QualityMeter(stream_id)
 
     def __repr__(self) -> str:
         return f"<Publication {self.stream_id} {self.state} players={len(self._peers)}>"
+
+    def set_state(self, state: PublisherState, code: int = 0, **extra: Any) -> None:
+        """Change state, log ``old -> new``, then report it (also an error for the same
+        state)."""
+        old, self.state = self.state, state
+        if old is state and not code:
+            return
+        log.info("publish %s: %s -> %s", self.stream_id, old, state)
+        self._on_state(PublisherStateResult(state, self.stream_id, int(code), extra))
 
     @property
     def players(self) -> list[User]:
@@ -93,22 +110,10 @@ class Publication:
             return
         pc = new_peer_connection(self._link)
         peer = self._peers[session_id] = _PlayerPeer(session_id, player, pc)
-        size = (self.options.width, self.options.height) if self.options.width else None
         for kind in ("video", "audio"):
-            source = self.stream.subscribe(kind)
-            if source is None:
+            track = self._publish_track(kind)
+            if track is None:
                 continue
-            muted = (
-                (lambda: self.stream.video_muted)
-                if kind == "video"
-                else (lambda: self.stream.audio_muted)
-            )
-            track = PublishTrack(
-                source,
-                muted,
-                fps=self.options.fps if kind == "video" else None,
-                size=size if kind == "video" else None,
-            )
             peer.tracks.append(track)
             transceiver = pc.addTransceiver(track, direction="sendonly")
             if kind == "video":
@@ -128,6 +133,18 @@ class Publication:
             return  # removed while the offer was being made
         log.info("offer for %s to %s (%s)", self.stream_id, player.user_id, session_id)
         await self._link.signal(session_id, "offer", sdp=pc.localDescription.sdp)
+
+    def _publish_track(self, kind: str) -> PublishTrack | None:
+        """The stream's track as players get it: muting, frame-rate limit and scaling."""
+        source = self.stream.subscribe(kind)
+        if source is None:
+            return None
+        if kind == "audio":
+            return PublishTrack(source, lambda: self.stream.audio_muted)
+        size = (self.options.width, self.options.height) if self.options.width else None
+        return PublishTrack(
+            source, lambda: self.stream.video_muted, fps=self.options.fps, size=size
+        )
 
     @staticmethod
     def _echo(channel: RTCDataChannel, message: object) -> None:
@@ -156,6 +173,10 @@ class Publication:
         await self.remove_player(session_id)
         with contextlib.suppress(Exception):
             await self._link.request(lambda rid: m.StopPlay(id=rid, session_id=session_id))
+
+    async def on_session_closed(self, session_id: str, code: int) -> None:
+        """The service ended a player's session (the player left or stopped playing)."""
+        await self.remove_player(session_id)
 
     async def remove_player(self, session_id: str) -> None:
         peer = self._peers.pop(session_id, None)

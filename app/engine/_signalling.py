@@ -60,7 +60,7 @@ class Signalling:
             raise ServerConnectionError(
                 ErrorCode.SERVER_UNREACHABLE,
                 f"The room service at {self.url} could not be reached ({reason}).",
-            ) from None
+            ) from exc
         self._reader = asyncio.create_task(self._read(), name="huddle-signalling-reader")
 
     def next_id(self) -> int:
@@ -77,14 +77,14 @@ class Signalling:
             await ws.send_bytes(m.encode(message))
             async with asyncio.timeout(self._timeout):
                 reply = await future
-        except TimeoutError:
+        except TimeoutError as exc:
             raise RequestTimeoutError(
                 ErrorCode.REQUEST_TIMEOUT,
                 f"The room service did not answer a {type(message).__name__.lower()} "
                 f"request within {self._timeout:g} s.",
-            ) from None
-        except (ConnectionError, aiohttp.ClientError, RuntimeError):
-            raise ServerConnectionError(ErrorCode.CONNECTION_LOST) from None
+            ) from exc
+        except (ConnectionError, aiohttp.ClientError, RuntimeError) as exc:
+            raise ServerConnectionError(ErrorCode.CONNECTION_LOST) from exc
         finally:
             self._pending.pop(message.id, None)
         if isinstance(reply, m.Error):

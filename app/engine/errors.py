@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from app.protocol.errors import CodedError, ErrorCode
 
 
@@ -48,3 +50,11 @@ class RequestTimeoutError(HuddleError, TimeoutError):
 
 class ServerConnectionError(HuddleError, ConnectionError):
     """The room service could not be reached, or the connection to it was lost."""
+
+
+def raise_as(cls: type[HuddleError], exc: BaseException) -> NoReturn:
+    """Raise ``exc`` as a ``cls`` (itself when it already is one), keeping it as the cause."""
+    error = cls.of(exc)
+    if error is exc:
+        raise exc
+    raise error from exc

@@ -35,7 +35,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Callable
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
 log = logging.getLogger("huddle.engine")
 
@@ -60,6 +60,12 @@ EventName = Literal[
 EVENT_NAMES: frozenset[str] = frozenset(get_args(EventName))
 
 Handler = Callable[..., Any]
+
+
+class Emit(Protocol):
+    """Fire an event (``Emitter.emit``): how the engine's parts report to the app."""
+
+    def __call__(self, event: EventName, /, *args: Any) -> None: ...
 
 
 class Emitter:

@@ -148,7 +148,7 @@ async def test_three_players_share_one_capture(engines) -> None:
     # One capture feeds them all: the pattern counted one frame per tick, not three.
     captured = stream.video.frames
     assert all(r.video_frames <= captured for r in remotes)
-    assert len(b._publications["fan"].players) == 3
+    assert len(b._publishing.publications["fan"].players) == 3
 
 
 async def test_duplicate_stream_id_is_refused_with_its_code(engines) -> None:
@@ -278,7 +278,7 @@ async def test_h264(engines) -> None:
     remote = await a.start_playing_stream("h264")
     received = Received(remote)
     await until(lambda: len(received.stamps) >= 30)
-    assert a._playbacks["h264"].codec == "H264"
+    assert a._playing.playbacks["h264"].codec == "H264"
 
 
 async def test_publish_options_scale_and_limit_the_frame_rate(engines) -> None:

@@ -145,7 +145,7 @@ async def test_destroy_engine_leaves_nothing_running(engines) -> None:
     assert await remote.wait_first_frame(10)
     b.set_sound_level_delegate(True, 200)
     assert _huddle_threads(), "decoder threads run while playing"
-    publication = b._publications["s"]
+    publication = b._publishing.publications["s"]
     peers = list(publication._peers.values())
 
     for engine in (a, b):
@@ -167,6 +167,31 @@ async def test_destroy_engine_leaves_nothing_running(engines) -> None:
     assert stream.destroyed and stream.video.readyState == "ended"
     with pytest.raises(EngineStateError):
         await a.create_stream(custom=PATTERN)
+
+
+async def test_destroy_engine_called_twice_at_once(engines) -> None:
+    """Two destroys racing: the second returns once the first has released everything."""
+    a, _ = await engines("alice")
+    b, log = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("s", stream)
+    remote = await a.start_playing_stream("s")
+    assert await remote.wait_first_frame(10)
+    room_before = len(room_events(log))
+
+    first = asyncio.create_task(b.destroy_engine())
+    await asyncio.sleep(0)  # the first is under way (logging out) when the second comes
+    second = asyncio.create_task(b.destroy_engine())
+    await asyncio.wait_for(second, 30)
+
+    assert first.done() and first.exception() is None
+    assert b.room_state.name == "DISCONNECTED"
+    assert stream.destroyed and stream.video.readyState == "ended"
+    assert room_events(log)[room_before:] == [("room", "LOGOUT", 0)]  # left once
+    with pytest.raises(EngineStateError) as info:
+        await b.create_stream(custom=PATTERN)
+    assert info.value.code is ErrorCode.ENGINE_DESTROYED
+    await b.destroy_engine()  # and a third, later, returns at once
 
 
 async def test_no_camera_is_reported_and_the_stream_has_what_works(engines, pulse) -> None:
@@ -240,12 +265,12 @@ async def test_every_candidate_stays_on_loopback_and_no_stun_is_used(engines) ->
     await b.start_publishing_stream("s", await b.create_stream(custom=PATTERN))
     remote = await a.start_playing_stream("s")
     assert await remote.wait_first_frame(10)
-    offer = next(iter(b._publications["s"]._peers.values())).pc.localDescription.sdp
-    answer = a._playbacks["s"]._pc.localDescription.sdp
+    offer = next(iter(b._publishing.publications["s"]._peers.values())).pc.localDescription.sdp
+    answer = a._playing.playbacks["s"]._pc.localDescription.sdp
     for sdp in (offer, answer):
         candidates = [line for line in sdp.splitlines() if line.startswith("a=candidate:")]
         assert candidates and all(" 127.0.0.1 " in c and "typ host" in c for c in candidates)
-    assert a.ice_servers() == [] and b.ice_servers() == []
+    assert a._session.ice_servers() == [] and b._session.ice_servers() == []
 
 
 async def test_ice_servers_come_from_the_service(
@@ -260,5 +285,5 @@ async def test_ice_servers_come_from_the_service(
         "alice", login=False, url=server.url, config=replace(engine_config, ice_servers=None)
     )
     assert await engine.login_room("r", token("alice"), User("alice"))
-    [ice] = engine.ice_servers()
+    [ice] = engine._session.ice_servers()
     assert (ice.urls, ice.username, ice.credential) == (["turn:127.0.0.1:3478"], "u", "p")
