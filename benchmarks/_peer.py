@@ -298,7 +298,7 @@ async def huddle_netplay(args: argparse.Namespace) -> dict[str, Any]:
     say({"ready": True})
     await (await lines()).read()
     result = timeline.result()
-    playback = engine._playbacks.get(args.stream)  # diagnostics: the jitter buffer's counts
+    playback = engine._playing.playbacks.get(args.stream)  # diagnostics: the jitter buffer
     jitter = getattr(playback, "_jitter", None)
     if jitter is not None:
         result["jitter_buffer"] = {**vars(jitter.stats), "rtt_ms": round(jitter.rtt * 1000, 1)}
