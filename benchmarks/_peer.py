@@ -295,9 +295,24 @@ async def huddle_netplay(args: argparse.Namespace) -> dict[str, Any]:
     remote = await engine.start_playing_stream(args.stream)
     remote.add_video_sink(timeline.on_video)
     remote.add_audio_sink(timeline.on_audio)
+    connected_at: list[float] = []
+
+    async def watch_connection() -> None:  # diagnostics: ICE + DTLS, apart from the video
+        for _ in range(3000):
+            playback = engine._playing.playbacks.get(args.stream)
+            pc = getattr(playback, "_pc", None)
+            if pc is not None and pc.connectionState == "connected":
+                connected_at.append(time.monotonic())
+                return
+            await asyncio.sleep(0.01)
+
+    watcher = asyncio.ensure_future(watch_connection())
     say({"ready": True})
     await (await lines()).read()
+    watcher.cancel()
     result = timeline.result()
+    if connected_at:
+        result["connected_ms"] = round((connected_at[0] - timeline.started) * 1000, 1)
     playback = engine._playing.playbacks.get(args.stream)  # diagnostics: the jitter buffer
     jitter = getattr(playback, "_jitter", None)
     if jitter is not None:
