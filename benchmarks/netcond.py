@@ -469,25 +469,16 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _state_events(row: dict[str, Any]) -> str:
-    """The state events of both ends during the window, minus the call's own start."""
+    """The state events of both ends during the window, less the call's own start (logging in,
+    and the first REQUESTING -> PUBLISHING / PLAYING)."""
     seen = []
     for who, events in (("play", row.get("events", [])), ("pub", row.get("publisher_events", []))):
+        start = {"LOGINING", "LOGINED", "PUBLISH_REQUESTING", "PUBLISHING", "PLAY_REQUESTING"}
+        start.add("PLAYING")
         for event in events:
-            if event[1:3] in (["room", "LOGINING"], ["room", "LOGINED"]):
+            if event[2] in start:
+                start.discard(event[2])
                 continue
-            if (
-                event[1] in ("publisher", "player")
-                and event[2]
-                in (
-                    "PUBLISH_REQUESTING",
-                    "PUBLISHING",
-                    "PLAY_REQUESTING",
-                    "PLAYING",
-                )
-                and event[0] < 2.0
-                and who in ("play", "pub")
-            ):
-                continue  # the call being set up
             seen.append(f"{who}:{event[2]}")
     return " ".join(seen) or "none"
 
