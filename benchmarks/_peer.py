@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import queue
@@ -125,10 +126,126 @@ def qt_loop():
 
 
 def make_engine(args: argparse.Namespace, **config: Any) -> Engine:
-    """An engine on loopback for ``args.server``, no speaker."""
+    """An engine for ``args.server`` gathering on ``args.host_address`` (loopback by default),
+    no speaker."""
     return Engine(
-        1, args.server, EngineConfig(host_addresses=["127.0.0.1"], speaker=False, **config)
+        1, args.server, EngineConfig(host_addresses=[args.host_address], speaker=False, **config)
     )
+
+
+class Timeline:
+    """What a viewer on a bad network sees (``benchmarks/netcond.py``): every decoded frame's
+    arrival time and stamp, the audio's continuity, and the engine's state events.
+
+    ``start()`` marks the moment playing was asked for (first frame counts from it); fps,
+    freezes, missing frames and latency count from ``warmup`` seconds after it."""
+
+    def __init__(self, warmup: float) -> None:
+        self.warmup = warmup
+        self.started = time.monotonic()
+        self.arrivals: list[float] = []
+        self.counters: list[int] = []
+        self.latency: list[float] = []
+        self.first_at: float | None = None
+        self.audio_frames = 0
+        self.audio_gaps = 0
+        self.audio_first: float | None = None
+        self._audio_next_pts: int | None = None
+        self._audio_silent = False
+        self.events: list[list[Any]] = []
+        self._stamps: queue.Queue[tuple[Any, float] | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._read_stamps, daemon=True)
+        self._reader.start()
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+
+    def event(self, *what: Any) -> None:
+        self.events.append([round(time.monotonic() - self.started, 3), *map(str, what)])
+
+    def on_video(self, frame: Any) -> None:
+        now = time.monotonic()
+        self.first_at = self.first_at or now
+        if now - self.started >= self.warmup:
+            self.arrivals.append(now)
+            self._stamps.put((frame, time.time()))
+
+    def _read_stamps(self) -> None:
+        while (item := self._stamps.get()) is not None:
+            frame, arrived = item
+            stamp = read_stamp(frame)
+            if stamp is not None:
+                self.counters.append(stamp.counter)
+                self.latency.append(stamp.age_ms(int(arrived * 1e6)))
+
+    def on_audio(self, frame: Any) -> None:
+        """An audible gap: the received audio's timeline jumps (frames never played), or the
+        tone turns to silence (frames concealed with nothing)."""
+        now = time.monotonic()
+        if now - self.started < self.warmup:
+            return
+        self.audio_first = self.audio_first or now
+        self.audio_frames += 1
+        gap = False
+        if frame.pts is not None:
+            if self._audio_next_pts is not None and frame.pts > self._audio_next_pts + 1:
+                gap = True
+            self._audio_next_pts = frame.pts + frame.samples
+        samples = frame.to_ndarray()
+        silent = float(abs(samples.astype("float32")).mean()) < 100.0
+        if silent and not self._audio_silent:
+            gap = True
+        self._audio_silent = silent
+        self.audio_gaps += gap
+
+    def result(self) -> dict[str, Any]:
+        end = time.monotonic()
+        self._stamps.put(None)
+        self._reader.join(timeout=10)
+        begin = self.started + self.warmup
+        times = [begin, *self.arrivals, end]
+        gaps = [(b - a) * 1000 for a, b in itertools.pairwise(times)]
+        span = end - begin
+        seen = set(self.counters)
+        missing = (max(seen) - min(seen) + 1 - len(seen)) if seen else None
+        audio_span = end - self.audio_first if self.audio_first else 0.0
+        return {
+            "seconds": round(span, 1),
+            "frames": len(self.arrivals),
+            "fps": round(len(self.arrivals) / span, 1) if span > 0 else 0.0,
+            "frames_missing": missing,
+            "started_monotonic": self.started,
+            "gaps_over_100ms": [  # when (seconds after asking to play) and how long
+                [round(a - self.started, 2), round(g, 1)]
+                for a, g in zip(times, gaps, strict=False)
+                if g > 100
+            ],
+            "freezes_200ms": sum(g > 200 for g in gaps),
+            "freezes_500ms": sum(g > 500 for g in gaps),
+            "longest_freeze_ms": round(max(gaps), 1),
+            "latency_ms": percentiles(self.latency),
+            "first_frame_ms": (
+                round((self.first_at - self.started) * 1000, 1) if self.first_at else None
+            ),
+            "audio_frames": self.audio_frames,
+            "audio_gaps_per_min": (
+                round(self.audio_gaps * 60 / audio_span, 1) if audio_span > 0 else None
+            ),
+            "events": list(self.events),
+        }
+
+
+def record_events(engine: Engine, timeline: Timeline) -> None:
+    """Note the engine's room, publisher and player state changes on the timeline."""
+    engine.on(
+        "roomStateChanged",
+        lambda _room, reason, code, _extended: timeline.event("room", reason.name, code),
+    )
+    engine.on(
+        "publisherStateUpdate",
+        lambda r: timeline.event("publisher", r.state.name, r.error_code),
+    )
+    engine.on("playerStateUpdate", lambda r: timeline.event("player", r.state.name, r.error_code))
 
 
 async def login(engine: Engine, args: argparse.Namespace, user: str | None = None) -> Engine:
@@ -144,7 +261,10 @@ async def join(args: argparse.Namespace, **config: Any) -> Engine:
 
 
 async def huddle_publish(args: argparse.Namespace) -> dict[str, Any]:
-    engine = await join(args)
+    timeline = Timeline(0.0)
+    engine = make_engine(args)
+    record_events(engine, timeline)
+    await login(engine, args)
     stream = await engine.create_stream(
         custom=CustomConfig(
             video="pattern",
@@ -160,7 +280,46 @@ async def huddle_publish(args: argparse.Namespace) -> dict[str, Any]:
     say({"ready": True})
     cpu = CpuMeter()
     await (await lines()).read()  # until the orchestrator closes stdin
-    result = {"cpu_percent": cpu.percent()}
+    result = {"cpu_percent": cpu.percent(), "events": list(timeline.events)}
+    await engine.destroy_engine()
+    return result
+
+
+async def huddle_netplay(args: argparse.Namespace) -> dict[str, Any]:
+    """Play the stream and keep its timeline (``benchmarks/netcond.py``)."""
+    timeline = Timeline(args.warmup)
+    engine = make_engine(args, jitter_buffer=args.jitter_buffer, playout_delay=args.playout_delay)
+    record_events(engine, timeline)
+    await login(engine, args)
+    timeline.start()
+    remote = await engine.start_playing_stream(args.stream)
+    remote.add_video_sink(timeline.on_video)
+    remote.add_audio_sink(timeline.on_audio)
+    connected_at: list[float] = []
+
+    async def watch_connection() -> None:  # diagnostics: ICE + DTLS, apart from the video
+        for _ in range(3000):
+            playback = engine._playing.playbacks.get(args.stream)
+            pc = getattr(playback, "_pc", None)
+            if pc is not None and pc.connectionState == "connected":
+                connected_at.append(time.monotonic())
+                return
+            await asyncio.sleep(0.01)
+
+    watcher = asyncio.ensure_future(watch_connection())
+    say({"ready": True})
+    await (await lines()).read()
+    watcher.cancel()
+    result = timeline.result()
+    if connected_at:
+        result["connected_ms"] = round((connected_at[0] - timeline.started) * 1000, 1)
+    playback = engine._playing.playbacks.get(args.stream)  # diagnostics: the jitter buffer
+    jitter = getattr(playback, "_jitter", None)
+    if jitter is not None:
+        result["jitter_buffer"] = {**vars(jitter.stats), "rtt_ms": round(jitter.rtt * 1000, 1)}
+        if jitter.playout is not None:
+            result["jitter_buffer"]["playout_ms"] = round(jitter.playout.target * 1000, 1)
+            result["jitter_buffer"]["jitter_ms"] = round(jitter.playout.jitter * 1000, 1)
     await engine.destroy_engine()
     return result
 
@@ -421,8 +580,11 @@ def _stock_pc():
 async def _gather(pc, description) -> None:
     # Only so the candidates are 127.0.0.1 (aioice skips loopback): aiortc's media path is as
     # shipped, its jitter buffer included.
-    with seams.host_addresses(["127.0.0.1"]):
+    with seams.host_addresses([_host_address]):
         await pc.setLocalDescription(description)
+
+
+_host_address = "127.0.0.1"
 
 
 async def stock_publish(args: argparse.Namespace) -> dict[str, Any]:
@@ -489,9 +651,44 @@ async def stock_play(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+async def stock_netplay(args: argparse.Namespace) -> dict[str, Any]:
+    """Bare aiortc playing the stock publisher's offer; keeps the same timeline."""
+    from aiortc import RTCSessionDescription
+    from aiortc.mediastreams import MediaStreamError
+
+    seams.install()
+    timeline = Timeline(args.warmup)
+    pc = _stock_pc()
+    readers = []
+
+    async def read(track) -> None:
+        sink = timeline.on_video if track.kind == "video" else timeline.on_audio
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            sink(frame)
+
+    pc.on("track", lambda track: readers.append(asyncio.ensure_future(read(track))))
+    reader = await lines()
+    offer = json.loads(await reader.readline())["offer"]
+    timeline.start()
+    await pc.setRemoteDescription(RTCSessionDescription(offer, "offer"))
+    await _gather(pc, await pc.createAnswer())
+    say({"answer": pc.localDescription.sdp})
+    await reader.read()
+    result = timeline.result()
+    for task in readers:
+        task.cancel()
+    await pc.close()
+    return result
+
+
 ROLES = {
     "huddle-publish": huddle_publish,
     "huddle-play": huddle_play,
+    "huddle-netplay": huddle_netplay,
     "huddle-joins": huddle_joins,
     "huddle-call": huddle_call,
     "huddle-grid": huddle_grid,
@@ -500,6 +697,7 @@ ROLES = {
     "huddle-member": huddle_member,
     "stock-publish": stock_publish,
     "stock-play": stock_play,
+    "stock-netplay": stock_netplay,
 }
 
 
@@ -523,7 +721,11 @@ def main() -> None:
     parser.add_argument("--other", default="")
     parser.add_argument("--expect", type=int, default=4)
     parser.add_argument("--viewers", type=int, default=1)
+    parser.add_argument("--host-address", default="127.0.0.1", help="ICE host candidate")
+    parser.add_argument("--playout-delay", action="store_true")
     args = parser.parse_args()
+    global _host_address
+    _host_address = args.host_address
     role = ROLES[args.role]
     painting = args.paint or args.role in (
         "huddle-joins",

@@ -4,6 +4,7 @@ belong in benchmarks/BENCHMARKS.md, from full runs."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -107,3 +108,31 @@ def test_publisher_fanout_compares_encode_per_player_and_once() -> None:
         assert r["viewer"]["frames"] > 0 and r["viewer"]["verified"] > 0
         assert r["encoders"] == (0 if mode == "per-player" else 2)  # video and audio
     assert set(result["cpu_over_fewest_viewers"]) == {"per-player", "once"}
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="makes network namespaces: root"
+)
+def test_network_conditions_harness_measures_both_stacks_and_a_signalling_cut() -> None:
+    result = run(
+        "netcond.py",
+        "--conditions",
+        "loss10",
+        "sigcut",
+        "--duration",
+        "4",
+        "--warmup",
+        "1",
+        "--event-at",
+        "1",
+    )
+    rows = {(r["stack"], r["condition"]): r for r in result["runs"]}
+    assert set(rows) == {("huddle", "loss10"), ("stock", "loss10"), ("huddle", "sigcut")}
+    for row in rows.values():
+        assert row["frames"] > 0 and row["latency_ms"]["n"] > 0
+        assert row["first_frame_ms"] is not None and row["longest_freeze_ms"] > 0
+        assert row["audio_frames"] > 0
+    assert "events" in rows[("huddle", "sigcut")] and "event_gap_ms" in rows[("huddle", "sigcut")]
+    leftovers = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    assert result["namespaces"] and not set(result["namespaces"]) & set(leftovers.split())

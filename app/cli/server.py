@@ -57,6 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds of silence before a session is dropped (default 30)",
     )
     parser.add_argument(
+        "--resume-grace",
+        type=float,
+        default=15.0,
+        help="seconds a session whose connection dropped keeps its streams and play sessions "
+        "for the client to resume before the others see it leave (default 15; 0: at once)",
+    )
+    parser.add_argument(
         "--ice-servers",
         help='JSON list handed to clients, e.g. [{"urls":["turn:host:3478"],"username":"u",'
         '"credential":"p"}] (default: none)',
@@ -266,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             login_timeout=args.login_timeout,
             max_token_lifetime=args.max_token_lifetime * 3600 or None,
             single_use_tokens=args.single_use_tokens,
+            resume_grace=args.resume_grace,
         )
         guard = GuardConfig(
             max_connections=args.max_connections,

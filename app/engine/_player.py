@@ -73,6 +73,7 @@ class Playback:
         self._readers: set[asyncio.Task[None]] = set()
         self._pinger: asyncio.Task[None] | None = None
         self._rtt = RoundTrip()
+        self._jitter: FrameJitterBuffer | None = None
         self._meter = QualityMeter(stream_id)
         self._mixer_input: MixerInput | bool | None = None
         self._offer_timer: asyncio.TimerHandle | None = None
@@ -163,7 +164,8 @@ class Playback:
             if transceiver.kind == "video":
                 seams.use_receiver_estimate(transceiver.receiver, sdp)
                 if self._peer.config.jitter_buffer == "frame":
-                    buffer = self._latency.buffer = FrameJitterBuffer()
+                    buffer = FrameJitterBuffer(playout=self._peer.config.playout_delay)
+                    self._jitter = self._latency.buffer = buffer
                     seams.use_jitter_buffer(transceiver.receiver, buffer)
         await set_local_description(self._peer, pc, await pc.createAnswer())
         if "\nm=application " not in sdp:
@@ -180,6 +182,8 @@ class Playback:
                 rtt = await seams.ice_round_trip(receivers[0])
                 if rtt is not None:
                     self._rtt.add(rtt)
+                    if self._jitter is not None:  # the SFU answers NACKs: its round trip
+                        self._jitter.observe_rtt(rtt / 1000)
             await asyncio.sleep(PING_INTERVAL)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
@@ -195,7 +199,10 @@ class Playback:
         def _pong(message: object) -> None:
             if isinstance(message, str) and message.startswith("pong "):
                 with contextlib.suppress(ValueError):
-                    self._rtt.add((time.monotonic() - float(message[5:])) * 1000)
+                    seconds = time.monotonic() - float(message[5:])
+                    self._rtt.add(seconds * 1000)
+                    if self._jitter is not None:  # retransmissions are timed by it
+                        self._jitter.observe_rtt(seconds)
 
         async def ping() -> None:
             while channel.readyState in ("connecting", "open"):

@@ -16,6 +16,7 @@ from app.media import MixerInput
 from app.protocol.errors import ErrorCode
 from app.protocol.limits import ProtocolError, check_stream_id
 
+from . import _resume
 from ._player import Playback, PlaybackLink
 from ._session import MediaSessionEnd, RoomLink
 from .data import PlayerState, PlayerStateResult, RoomState, SoundLevel, StreamInfo
@@ -142,11 +143,27 @@ class Playing:
             ):
                 self._link.peer.spawn(self._replay(playback), f"huddle-replay-{playback.stream_id}")
 
-    async def on_connection_lost(self, cause: ErrorCode) -> None:
+    def held(self) -> _resume.Held:
+        if self._link.media_mode() == "sfu":
+            # Played from the SFU: a service that lost the session lost the SFU's end too, so
+            # there is nothing to re-announce (a resumed session keeps them anyway).
+            return _resume.Held([], [])
+        return _resume.held(
+            (),
+            (
+                (p.stream_id, p.session_id, p.remote.info.user.user_id if p.remote.info else None)
+                for p in self.playbacks.values()
+                if not p.stopped
+            ),
+        )
+
+    async def on_reconnected(self, kept: _resume.Kept) -> None:
+        """A play session the service kept goes on; another is negotiated again."""
         for playback in list(self.playbacks.values()):
+            if playback.stopped or playback.session_id is None or kept.play(playback.session_id):
+                continue
             await playback.teardown(tell_service=False)
-            if not playback.stopped:
-                playback.set_state(PlayerState.PLAY_REQUESTING, cause)
+            playback.set_state(PlayerState.PLAY_REQUESTING, ErrorCode.CONNECTION_LOST)
 
     async def on_room_lost(self, code: ErrorCode) -> None:
         for playback in list(self.playbacks.values()):

@@ -219,6 +219,34 @@ class Publication:
         for encoder in self._encoders.values():
             await encoder.aclose()
 
+    def announcement(self) -> m.Publication:
+        """This publication as a re-login re-announces it."""
+        stream = self.stream
+        return m.Publication(
+            stream_id=self.stream_id,
+            extra_info=self.options.extra_info,
+            video=stream.has_video,
+            audio=stream.has_audio,
+            video_muted=stream.video_muted,
+            audio_muted=stream.audio_muted,
+        )
+
+    def held_sessions(self) -> list[tuple[str, str]]:
+        """(play session ID, player's user ID) of every peer connection to a player. The uplink
+        to an SFU is not among them: a service that lost it lost its SFU end too (a resumed
+        session keeps it anyway)."""
+        return [
+            (session_id, peer.player.user_id)
+            for session_id, peer in self._peers.items()
+            if peer.player is not None
+        ]
+
+    async def keep_only(self, kept: frozenset[str]) -> None:
+        """After a re-login: close the peer connections whose play session the service did not
+        take back (their players ask again)."""
+        for session_id in [s for s in self._peers if s not in kept]:
+            await self.remove_player(session_id)
+
     async def quality(self) -> StreamQuality:
         connected = [p for p in self._peers.values() if p.pc.connectionState == "connected"]
         reports = [await p.pc.getStats() for p in connected]

@@ -15,6 +15,7 @@ from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 from app.protocol.limits import ProtocolError, check_extra_info, check_stream_id
 
+from . import _resume
 from ._publisher import Publication
 from ._session import MediaSessionEnd, RoomLink
 from .config import PublishOptions
@@ -180,10 +181,27 @@ class Publishing:
                     self._register(publication), f"huddle-publish-{publication.stream_id}"
                 )
 
-    async def on_connection_lost(self, cause: ErrorCode) -> None:
+    def held(self) -> _resume.Held:
+        return _resume.held(
+            (
+                (publication.announcement(), publication.held_sessions())
+                for publication in self.publications.values()
+                if publication.state is PublisherState.PUBLISHING
+            ),
+            (),
+        )
+
+    async def on_reconnected(self, kept: _resume.Kept) -> None:
+        """What the service took back goes on (less the players it did not keep); a
+        publication it did not take is registered again, its players asking anew."""
         for publication in list(self.publications.values()):
-            await publication.close_peers()
-            publication.set_state(PublisherState.PUBLISH_REQUESTING, cause)
+            if publication.state is not PublisherState.PUBLISHING:
+                continue
+            if kept.publication(publication.stream_id):
+                await publication.keep_only(kept.plays)
+            else:
+                await publication.close_peers()
+                publication.set_state(PublisherState.PUBLISH_REQUESTING, ErrorCode.CONNECTION_LOST)
 
     async def on_room_lost(self, code: ErrorCode) -> None:
         for publication in list(self.publications.values()):

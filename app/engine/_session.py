@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
@@ -27,6 +26,7 @@ from app.protocol.limits import (
     check_user_name,
 )
 
+from . import _resume
 from ._peer import PeerLink
 from ._signalling import Signalling
 from ._tasks import TaskGroup
@@ -59,8 +59,12 @@ class RoomMember(Protocol):
     def on_logged_in(self) -> None:
         """The login (or a login after reconnecting) is adopted: register and play again."""
 
-    async def on_connection_lost(self, cause: ErrorCode) -> None:
-        """The socket is gone and the session reconnects: close the peer connections."""
+    def held(self) -> _resume.Held:
+        """What a re-login re-announces: publications, and the play sessions of the peer
+        connections (which a dropped socket leaves alone)."""
+
+    async def on_reconnected(self, kept: _resume.Kept) -> None:
+        """Logged in again: close (and negotiate again) only what the service did not keep."""
 
     async def on_room_lost(self, code: ErrorCode) -> None:
         """Kicked out, or reconnecting gave up: stop everything, with this code."""
@@ -104,6 +108,11 @@ class _Room:
     heartbeat_interval: float = 10.0
     media_mode: str = "p2p"
     """The room's media mode, from the login reply: "p2p" or "sfu"."""
+    resume_token: str = ""
+    held_back: dict[str, str | None] = field(default_factory=dict)
+    """Streams kept in view after a re-login to a service that did not know them yet (their
+    play sessions wait for the publisher to announce them again), with the user kept in view
+    for each (None if the service listed that user anyway)."""
 
 
 class RoomSession:
@@ -275,10 +284,18 @@ class RoomSession:
         if self.room is not None:
             self.room.token = token
 
-    async def _open_session(self) -> m.LoginOk:
-        """Connect and log in; events that arrive before the login is adopted wait in line."""
+    async def _open_session(self, *, resume: bool = False) -> m.LoginOk:
+        """Connect and log in; events that arrive before the login is adopted wait in line.
+        ``resume``: with the resume token, re-announcing what the members still have."""
         room = self.room
         assert room is not None
+        publications: list[m.Publication] = []
+        plays: list[m.HeldPlay] = []
+        if resume:
+            for member in self._members:
+                held = member.held()
+                publications += held.publications
+                plays += held.plays
         signalling = Signalling(
             self.server,
             on_event=self._on_message,
@@ -304,7 +321,11 @@ class RoomSession:
                     user_name=room.user.user_name,
                     token=room.token,
                     user_update=room.config.user_update,
-                    media=self.config.media_mode,
+                    # Back after a drop: a restarted service re-creates the room as it was.
+                    media=room.media_mode if resume else self.config.media_mode,
+                    resume_token=room.resume_token if resume else "",
+                    publications=publications,
+                    plays=plays,
                 )
             )
         except BaseException:
@@ -324,9 +345,14 @@ class RoomSession:
             IceServerConfig(urls=s.urls, username=s.username, credential=s.credential)
             for s in reply.ice_servers
         ]
+        room.resume_token = reply.resume_token
         old_users, old_streams = room.users, room.streams
-        room.users = {u.user_id: User._from_wire(u) for u in reply.users}
-        room.streams = {s.stream_id: StreamInfo._from_wire(s) for s in reply.streams}
+        kept = _resume.Kept.of(reply)
+        if not (reconnected and kept.resumed):  # resumed: what changed follows as events
+            room.users = {u.user_id: User._from_wire(u) for u in reply.users}
+            room.streams = {s.stream_id: StreamInfo._from_wire(s) for s in reply.streams}
+            if reconnected:
+                self._hold_back(kept, old_users, old_streams)
         self._serial = asyncio.Queue()
         room_tasks = self._room_tasks = TaskGroup(f"room {room.room_id}")
         room_tasks.spawn(self._run_serial(self._serial), "huddle-serial")
@@ -351,11 +377,44 @@ class RoomSession:
         if added_streams:
             self._emit("roomStreamUpdate", room.room_id, UpdateType.ADD, added_streams, {})
         early, self._early = self._early or [], None
+        if reconnected:
+            # First in line, before what came with the reply (a play_request for a new uplink,
+            # say): what the service did not keep is closed, not what it asks for now.
+            async def after_reconnect() -> None:
+                for member in self._members:
+                    await member.on_reconnected(kept)
+                for member in self._members:
+                    member.on_logged_in()  # publish and play again what was not kept
+
+            self.in_order(after_reconnect)
         for message in early:
             self._on_message(message)
-        # Publish what waited for the login, and (after a reconnect) play again.
+        if not reconnected:
+            # Publish what waited for the login.
+            for member in self._members:
+                member.on_logged_in()
+
+    def _hold_back(
+        self, kept: _resume.Kept, old_users: dict[str, User], old_streams: dict[str, StreamInfo]
+    ) -> None:
+        """After a fresh re-login: a play session the service kept waits for its publisher, who
+        has not logged back in yet; its stream (and user) stay in view until they do, or until
+        the service ends the session."""
+        room = self.room
+        assert room is not None
         for member in self._members:
-            member.on_logged_in()
+            for held in member.held().plays:
+                info = old_streams.get(held.stream_id)
+                if held.role != "player" or not kept.play(held.session_id) or info is None:
+                    continue
+                if held.stream_id in room.streams:
+                    continue
+                room.streams[held.stream_id] = info
+                owner = info.user.user_id
+                held_user = owner if owner not in room.users else None
+                room.held_back[held.stream_id] = held_user
+                if held_user is not None and owner in old_users:
+                    room.users[owner] = old_users[owner]
 
     async def _stop_room_tasks(self) -> None:
         room_tasks, self._room_tasks = self._room_tasks, None
@@ -397,27 +456,28 @@ class RoomSession:
     async def _reconnect(self, cause: ErrorCode) -> None:
         assert self.room is not None
         await self._stop_room_tasks()
+        # The peer connections carry the media without the service: they are left alone. The
+        # service gives the session back (resume) or takes back what the members re-announce;
+        # only what it does not take is negotiated again (``on_reconnected``).
         self._set_state(RoomState.RECONNECTING, RoomStateReason.RECONNECTING, cause)
-        for member in self._members:
-            await member.on_connection_lost(cause)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.config.reconnect_timeout
-        delay, longest = self.config.reconnect_backoff
+        waits = _resume.reconnect_waits(*self.config.reconnect_backoff)
         while True:
+            wait = min(next(waits), max(0.0, deadline - loop.time()))
+            if wait:
+                await asyncio.sleep(wait)
             try:
-                reply = await self._open_session()
+                reply = await self._open_session(resume=True)
                 break
             except HuddleError as exc:
-                remaining = deadline - loop.time()
-                if exc.code in _FATAL_ON_RECONNECT or remaining <= 0:
+                if exc.code in _FATAL_ON_RECONNECT or deadline - loop.time() <= 0:
                     code = (
                         exc.code if exc.code in _FATAL_ON_RECONNECT else ErrorCode.RECONNECT_TIMEOUT
                     )
                     await self._give_up(RoomStateReason.RECONNECT_FAILED, code, exc.message)
                     return
-                log.info("reconnect failed (%s); next try in %.2f s", exc.code.name, delay)
-                await asyncio.sleep(min(delay * random.uniform(0.8, 1.2), remaining))
-                delay = min(delay * 2, longest)
+                log.info("reconnect failed (%s)", exc.code.name)
         self._reconnecting = None
         await self._adopt_login(reply, reconnected=True)
 
@@ -498,12 +558,20 @@ class RoomSession:
         if room is None:
             return
         users = [User._from_wire(u) for u in msg.users]
-        for user in users:
-            if msg.update_type == "ADD":
+        if msg.update_type == "ADD":
+            # A user kept in view through a re-login (``_Room.held_back``) is back: no news.
+            held = {u for u in room.held_back.values() if u is not None}
+            arrived = {u.user_id for u in users}
+            for stream_id, user_id in room.held_back.items():
+                if user_id in arrived:
+                    room.held_back[stream_id] = None
+            users = [u for u in users if u.user_id not in held]
+            for user in users:
                 room.users[user.user_id] = user
-            else:
+        else:
+            for user in users:
                 room.users.pop(user.user_id, None)
-        if room.config.user_update:
+        if room.config.user_update and users:
             self._emit("roomUserUpdate", room.room_id, UpdateType(msg.update_type), users)
 
     def _on_stream_update(self, msg: m.StreamUpdate) -> None:
@@ -511,11 +579,21 @@ class RoomSession:
         if room is None:
             return
         streams = [StreamInfo._from_wire(s) for s in msg.streams]
+        if msg.update_type == "ADD":
+            # A stream kept in view through a re-login is announced again: no news.
+            back = [s for s in streams if s.stream_id in room.held_back]
+            for info in back:
+                room.held_back.pop(info.stream_id)
+                room.streams[info.stream_id] = info
+            streams = [s for s in streams if s not in back]
         for info in streams:
             if msg.update_type == "ADD":
                 room.streams[info.stream_id] = info
             else:
                 room.streams.pop(info.stream_id, None)
+                room.held_back.pop(info.stream_id, None)
+        if not streams:
+            return
         self._emit("roomStreamUpdate", room.room_id, UpdateType(msg.update_type), streams, {})
         added = streams if msg.update_type == "ADD" else []
         deleted = streams if msg.update_type == "DELETE" else []
@@ -566,6 +644,19 @@ class RoomSession:
         self.in_order(handle)
 
     def _on_session_closed(self, msg: m.SessionClosed) -> None:
+        room = self.room
+        if room is not None and msg.stream_id in room.held_back:
+            # Kept in view through a re-login, and its publisher never came back: gone.
+            user_id = room.held_back.pop(msg.stream_id)
+            gone = room.streams.pop(msg.stream_id, None)
+            if gone is not None:
+                self._emit("roomStreamUpdate", room.room_id, UpdateType.DELETE, [gone], {})
+                for listener in self._stream_listeners:
+                    listener([], [gone])
+            user = room.users.pop(user_id, None) if user_id is not None else None
+            if user is not None and room.config.user_update:
+                self._emit("roomUserUpdate", room.room_id, UpdateType.DELETE, [user])
+
         async def handle() -> None:
             end = self._media_session(msg.session_id)
             if end is not None:

@@ -58,6 +58,11 @@ class EngineConfig:
     _encode_per_player: bool = False
     """Private, for benchmarks: encode each player's copy of a published stream separately,
     as before one encode per stream (``app/engine/_encoder.py``)."""
+    playout_delay: bool = False
+    """Hold complete frames so they leave evenly when the path's delay varies, by about twice
+    the measured variation (``jitterbuffer.PlayoutDelay``; none below 5 ms of variation). Off
+    by default: it trades latency for evenness, and on a busy machine CPU contention alone
+    looks like 40 ms of jitter (measured with ``benchmarks/netcond.py``)."""
 
     def __post_init__(self) -> None:
         if self.media_mode not in (None, "p2p", "sfu"):

@@ -73,6 +73,7 @@ class ErrorCode(enum.IntEnum):
     KICKED_DUPLICATE_LOGIN = 3001
     ROOM_FULL = 3002
     KICKED_BY_SERVER = 3003
+    TOO_MANY_PLAYS_HELD = 3004
 
     # 4xxx: publishing
     STREAM_ID_TAKEN = 4001
@@ -212,6 +213,9 @@ _MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.ROOM_FULL: "The room has reached its user limit.",
     ErrorCode.KICKED_BY_SERVER: "The room service closed this session.",
+    ErrorCode.TOO_MANY_PLAYS_HELD: (
+        "A login may re-announce at most 64 play sessions (see docs/protocol.md, resuming)."
+    ),
     ErrorCode.STREAM_ID_TAKEN: "Another user is already publishing a stream with this ID.",
     ErrorCode.STREAM_NOT_FOUND: "No stream with this ID is being published in this room.",
     ErrorCode.NOT_STREAM_OWNER: "Only the publisher of a stream can change or stop it.",

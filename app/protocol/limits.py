@@ -30,6 +30,8 @@ MAX_MESSAGE_BYTES = 1024
 MAX_EXTRA_INFO_BYTES = 1024
 MAX_RECIPIENTS = 100
 MAX_STREAMS_PER_USER = 8
+MAX_PLAYS_HELD = 64
+"""Play sessions one login may re-announce (``Login.plays``)."""
 MAX_USERS_PER_ROOM = 500
 
 

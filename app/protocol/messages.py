@@ -72,6 +72,28 @@ class ChatMessage(msgspec.Struct, kw_only=True):
 # ---------------------------------------------------------------- client -> service requests
 
 
+class Publication(msgspec.Struct, kw_only=True):
+    """A stream the client still publishes, re-announced at login (see ``Login``)."""
+
+    stream_id: str
+    extra_info: str = ""
+    video: bool = True
+    audio: bool = True
+    video_muted: bool = False
+    audio_muted: bool = False
+
+
+class HeldPlay(msgspec.Struct, kw_only=True):
+    """A play session whose peer connection the client still holds, re-announced at login."""
+
+    session_id: str
+    stream_id: str
+    role: Literal["publisher", "player"]
+    """This client's end of it."""
+    peer_user_id: str
+    """The user at the other end."""
+
+
 class Login(_Message, tag="login", kw_only=True):
     id: int
     version: int
@@ -85,6 +107,14 @@ class Login(_Message, tag="login", kw_only=True):
     media: MediaMode | None = None
     """The media mode the client prefers for a room it creates; the room's mode is fixed by
     whoever creates it (and what the service offers), and ``login_ok`` names it."""
+    resume_token: str = ""
+    """From an earlier ``login_ok``: get that session back if the service still keeps it."""
+    publications: list[Publication] = []
+    """What the client still publishes; a service that does not know the session (it
+    restarted) takes these as published, without a new negotiation."""
+    plays: list[HeldPlay] = []
+    """The play sessions the client still holds, likewise; one is back once both its ends
+    announced it."""
 
 
 class Logout(_Message, tag="logout", kw_only=True):
@@ -195,6 +225,17 @@ class LoginOk(_Message, tag="login_ok", kw_only=True):
     media: MediaMode = "p2p"
     """The room's media mode: ``p2p`` (publishers send to each player) or ``sfu`` (one uplink
     per stream to the SFU, one downlink per play from it)."""
+    resume_token: str = ""
+    """Present with this at the next login to get this session back after a disconnection."""
+    resume_grace: float = 0.0
+    """Seconds the service keeps a disconnected session (its streams, its play sessions)."""
+    resumed: bool = False
+    """The earlier session is back: same ID, streams and play sessions; the events missed
+    meanwhile follow this reply, in order; ``users`` and ``streams`` are as they are now."""
+    publications: list[str] = []
+    """Which re-announced publications the service took (or, resumed, still had)."""
+    plays: list[str] = []
+    """Which re-announced play sessions the service kept (or, resumed, still had)."""
 
 
 class HeartbeatAck(_Message, tag="heartbeat_ack", kw_only=True):

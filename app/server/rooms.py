@@ -23,6 +23,7 @@ from app.protocol.limits import (
     CUSTOM_COMMAND_PER_ROOM,
     FRAMES_PER_CONNECTION,
     MAX_FRAME_BYTES,
+    MAX_PLAYS_HELD,
     MAX_STREAMS_PER_USER,
     MAX_USERS_PER_ROOM,
     PROTOCOL_VERSION,
@@ -82,8 +83,13 @@ class ServiceConfig:
     single_use_tokens: bool = False
     """Accept each token (by its ``jti``) for one login only; its ID is kept until it expires.
     A client then needs a fresh token to log back in after a disconnection."""
+    resume_grace: float = 15.0
+    """Seconds a session whose connection dropped keeps its place, streams and play sessions
+    (the others see nothing) before it leaves the room; 0 leaves at once."""
 
     def __post_init__(self) -> None:
+        if self.resume_grace < 0:
+            raise ValueError(f"resume_grace must not be negative, got {self.resume_grace}")
         if self.heartbeat_interval <= 0 or self.heartbeat_timeout <= self.heartbeat_interval:
             raise ValueError(
                 "heartbeat_timeout must be longer than a positive heartbeat_interval, got "
@@ -118,6 +124,9 @@ class Session:
     plays: dict[str, MediaLink] = field(default_factory=dict)
     media: MediaMode | None = None
     """The media mode asked for at login (a preference for a room this session creates)."""
+    resume_token: str = ""
+    detached_at: float | None = None
+    """When its connection dropped, while the service keeps it for a resume."""
 
     def __repr__(self) -> str:
         who = self.user.user_id if self.user else "-"
@@ -154,6 +163,46 @@ UPLINK_RETRIES = 5
 """How many times a stream's lost uplink to the SFU is asked for again before giving up."""
 
 
+MAX_PARKED = 2048
+"""Messages kept for a disconnected session; past this it leaves the room at once."""
+MAX_PARKED_BYTES = 1 << 20
+"""Bytes kept for a disconnected session, likewise: the bound of a connected one's outbox
+(``GuardConfig.max_outbox_bytes``' default), so a session cannot hold more by dropping."""
+
+
+class _Parked:
+    """The outbox of a disconnected session: keeps what it is sent for the resume."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.size = 0
+        self.close_with: tuple[int, str] | None = None
+        self.overflowed = False
+
+    def send(self, data: bytes) -> None:
+        if len(self.messages) < MAX_PARKED and self.size + len(data) <= MAX_PARKED_BYTES:
+            self.messages.append(data)
+            self.size += len(data)
+        else:
+            self.overflowed = True
+
+    def close(self, code: int, reason: str) -> None:
+        self.close_with = self.close_with or (code, reason)
+
+
+@dataclass(eq=False)
+class HeldClaim:
+    """One end of a play session re-announced to a service that did not know it (it
+    restarted), waiting for the other end to announce it too."""
+
+    id: str
+    stream_id: str
+    role: str
+    session: Session
+    peer_user_id: str
+    since: float
+
+
 class RoomService:
     """The room service's state and rules, driven by frames, disconnects and the clock."""
 
@@ -179,6 +228,9 @@ class RoomService:
         self._streams: dict[tuple[int, str], Session] = {}
         self._plays: dict[str, PlaySession] = {}
         self._used_tokens = UsedTokens()
+        self._detached: dict[str, Session] = {}
+        self._resumable: dict[str, Session] = {}
+        self._held: dict[str, HeldClaim] = {}
         self._next_connection = 1
         self._handlers: dict[type, Callable[[Session, m.ClientMessage], None]] = {
             m.Login: self._on_login,
@@ -212,25 +264,51 @@ class RoomService:
         log.debug("connected %s from %s", session.id, peer)
         return session
 
-    def disconnect(self, session: Session, reason: str = "disconnected") -> None:
-        """The connection is gone: leave its room and forget it. Safe to call twice."""
+    def disconnect(
+        self, session: Session, reason: str = "disconnected", *, resumable: bool = False
+    ) -> None:
+        """The connection is gone: leave its room and forget it. Safe to call twice.
+
+        ``resumable`` (the socket dropped): a logged-in session keeps its
+        place, streams and play sessions for ``resume_grace`` seconds, its messages kept,
+        for a login with its resume token; then it leaves. Otherwise, or for a session kept
+        so, it leaves now."""
+        if self._detached.get(session.id) is session:
+            if not resumable:
+                self._end_detached(session, reason)
+            return
         if session.closed:
             return
         session.closed = True
-        self._leave_room(session, reason)
         self._sessions.pop(session.id, None)
+        if resumable and session.room is not None and self.config.resume_grace > 0:
+            session.outbox = _Parked()
+            session.detached_at = self._clock()
+            self._detached[session.id] = session
+            log.info(
+                "disconnected %r (%s); kept for %.0f s", session, reason, self.config.resume_grace
+            )
+            return
+        self._leave_room(session, reason)
         log.debug("closed %s (%s)", session.id, reason)
+
+    def _end_detached(self, session: Session, reason: str) -> None:
+        del self._detached[session.id]
+        session.detached_at = None
+        self._leave_room(session, reason)
+        log.info("%r not resumed (%s)", session, reason)
 
     def sweep(self) -> int:
         """Drop every session silent past the heartbeat timeout, and every connection that
-        did not log in by its deadline; returns how many."""
+        did not log in by its deadline; end the disconnected sessions and lone play-session
+        claims past their grace. Returns how many connections were dropped."""
         now = self._clock()
         deadline = now - self.config.heartbeat_timeout
         stale = [s for s in self._sessions.values() if s.last_seen < deadline]
         for session in stale:
             log.info("heartbeat timeout %r, silent %.1f s", session, now - session.last_seen)
             session.outbox.close(CloseCode.HEARTBEAT_TIMEOUT, ErrorCode.HEARTBEAT_TIMEOUT.name)
-            self.disconnect(session, "heartbeat timeout")
+            self.disconnect(session, "heartbeat timeout")  # silent longer than any grace
         idle = [
             s
             for s in self._sessions.values()
@@ -241,11 +319,23 @@ class RoomService:
             self._send(session, m.Error.of(ErrorCode.LOGIN_TIMEOUT))
             session.outbox.close(CloseCode.LOGIN_TIMEOUT, ErrorCode.LOGIN_TIMEOUT.name)
             self.disconnect(session, "login timeout")
+        grace = self.config.resume_grace
+        for session in list(self._detached.values()):
+            assert session.detached_at is not None and isinstance(session.outbox, _Parked)
+            if session.outbox.overflowed:
+                self._end_detached(session, "too much missed")
+            elif now - session.detached_at >= grace:
+                self._end_detached(session, "resume grace over")
+        for claim in list(self._held.values()):
+            if now - claim.since >= grace:
+                self._drop_claim(claim, notify=True)
         return len(stale) + len(idle)
 
     def close_all(self, code: int = CloseCode.GOING_AWAY, reason: str = "shutting down") -> None:
         for session in list(self._sessions.values()):
             session.outbox.close(code, reason)
+            self.disconnect(session, reason)
+        for session in list(self._detached.values()):
             self.disconnect(session, reason)
 
     @property
@@ -265,6 +355,7 @@ class RoomService:
             "streams": len(self._streams),
             "play_sessions": len(self._plays),
             "connections": len(self._sessions),
+            "detached": len(self._detached),
             "uptime": round(self._clock() - self._started, 3),
         }
         if self._sfu is not None:
@@ -367,9 +458,30 @@ class RoomService:
             now=self._wall(),
             max_lifetime=self.config.max_token_lifetime,
         )
+        if len(msg.plays) > MAX_PLAYS_HELD:
+            raise ProtocolError(ErrorCode.TOO_MANY_PLAYS_HELD)
+        if len(msg.publications) > MAX_STREAMS_PER_USER:
+            raise ProtocolError(ErrorCode.TOO_MANY_STREAMS)
+        for pub in msg.publications:
+            check_stream_id(pub.stream_id)
+            check_extra_info(pub.extra_info)
+        for held in msg.plays:
+            check_stream_id(held.stream_id)
+            check_user_id(held.peer_user_id)
         if self.config.single_use_tokens:
             self._use_once(claims)
         key = (msg.app_id, msg.room_id)
+        kept = self._resumable.get(msg.resume_token) if msg.resume_token else None
+        if (
+            kept is not None
+            and kept.room is not None
+            and kept.user is not None
+            and (kept.room.app_id, kept.room.room_id) == key
+            and kept.user.user_id == msg.user_id
+            and (self.config.resume_grace > 0 or self._detached.get(kept.id) is kept)
+        ):
+            self._resume(session, kept, msg, claims)
+            return
         room = self._rooms.get(key)
         previous = self._users.get((msg.app_id, msg.user_id))
         if (
@@ -396,7 +508,14 @@ class RoomService:
         session.media = msg.media
         room.members[user.user_id] = session
         self._users[(msg.app_id, user.user_id)] = session
+        session.resume_token = secrets.token_urlsafe(24)
+        self._resumable[session.resume_token] = session
         log.info("login %r (%d in room)", session, len(room.members))
+        streams = list(room.streams.values())
+        # Re-announced to a service that does not know this session (it restarted, or the
+        # session was not kept): take what can be taken, with no new negotiation.
+        published = [info for p in msg.publications if (info := self._republish(session, p))]
+        held = [h.session_id for h in msg.plays if self._hold(session, h)]
 
         self._send(
             session,
@@ -406,17 +525,195 @@ class RoomService:
                 room_id=room.room_id,
                 user=user,
                 users=[s.user for s in others if s.user is not None],
-                streams=list(room.streams.values()),
+                streams=streams,
                 heartbeat_interval=self.config.heartbeat_interval,
                 ice_servers=self.config.ice_servers,
                 server_time=int(self._wall() * 1000),
                 media=room.media,
+                resume_token=session.resume_token,
+                resume_grace=self.config.resume_grace,
+                publications=[info.stream_id for info in published],
+                plays=held,
             ),
         )
         self._fan_out(
             [s for s in others if s.user_update],
             m.UserUpdate(room_id=room.room_id, update_type="ADD", users=[user]),
         )
+        if published:
+            self._fan_out(
+                others, m.StreamUpdate(room_id=room.room_id, update_type="ADD", streams=published)
+            )
+        if published and room.media == "sfu":
+            # The SFU knows none of them (its sessions went with the old service): each gets a
+            # new uplink now, as at a publish. With no media server, the first play asks again.
+            try:
+                self._router(room).check(room.key)
+            except ProtocolError:
+                return
+            for info in published:
+                room.uplink_retries.pop(info.stream_id, None)
+                self._open_uplink(room, session, info.stream_id)
+
+    # ------------------------------------------------------------ resuming
+
+    def _resume(self, session: Session, kept: Session, msg: m.Login, claims: Claims) -> None:
+        """``session`` (a new connection) becomes ``kept``: same ID, room, streams and play
+        sessions; what ``kept`` was sent while disconnected follows the reply."""
+        if self._detached.get(kept.id) is not kept:
+            # Its old connection has not been seen to drop yet (a half-open socket): this one
+            # replaces it.
+            kept.outbox.close(CloseCode.GOING_AWAY, "resumed on another connection")
+            self.disconnect(kept, "resumed on another connection", resumable=True)
+        del self._detached[kept.id]
+        parked = kept.outbox
+        assert isinstance(parked, _Parked)
+        room, user = kept.room, kept.user
+        assert room is not None and user is not None
+        self._sessions.pop(session.id, None)
+        session.id = kept.id
+        self._sessions[session.id] = session
+        session.room, session.user, session.claims = room, user, claims
+        session.login_deadline = None
+        session.user_update = kept.user_update
+        session.media = kept.media
+        session.streams, session.plays = kept.streams, kept.plays
+        session.broadcasts = kept.broadcasts
+        session.resume_token = kept.resume_token
+        self._resumable[session.resume_token] = session
+        room.members[user.user_id] = session
+        self._users[(room.app_id, user.user_id)] = session
+        for stream_id in session.streams:
+            room.publishers[stream_id] = session
+            self._streams[(room.app_id, stream_id)] = session
+        # Its media sessions, with clients and with the SFU (uplinks and downlinks, which the
+        # media router kept), now have this connection at their end.
+        for play in session.plays.values():
+            if play.sender is kept:
+                play.sender = session
+            if play.receiver is kept:
+                play.receiver = session
+        for claim in self._held.values():
+            if claim.session is kept:
+                claim.session = session
+        kept.streams, kept.plays = {}, {}
+        kept.room = kept.user = kept.claims = None
+        log.info("resumed %r (%d messages missed)", session, len(parked.messages))
+        self._send(
+            session,
+            m.LoginOk(
+                id=msg.id,
+                session_id=session.id,
+                room_id=room.room_id,
+                user=user,
+                users=[s.user for s in self._others(room, session) if s.user is not None],
+                streams=[i for sid, i in room.streams.items() if sid not in session.streams],
+                heartbeat_interval=self.config.heartbeat_interval,
+                ice_servers=self.config.ice_servers,
+                server_time=int(self._wall() * 1000),
+                media=room.media,
+                resume_token=session.resume_token,
+                resume_grace=self.config.resume_grace,
+                resumed=True,
+                publications=list(session.streams),
+                plays=[
+                    *session.plays,
+                    *(c.id for c in self._held.values() if c.session is session),
+                ],
+            ),
+        )
+        for data in parked.messages:
+            session.outbox.send(data)
+        if parked.close_with is not None:
+            session.outbox.close(*parked.close_with)
+
+    def _republish(self, session: Session, pub: m.Publication) -> m.StreamInfo | None:
+        """A publication re-announced at login: published as it was, if it still can be."""
+        room, user, claims = session.room, session.user, session.claims
+        assert room is not None and user is not None and claims is not None
+        if (
+            not claims.privileges.publish
+            or (room.app_id, pub.stream_id) in self._streams
+            or len(session.streams) >= MAX_STREAMS_PER_USER
+        ):
+            return None
+        info = m.StreamInfo(
+            stream_id=pub.stream_id,
+            user=user,
+            extra_info=pub.extra_info,
+            video=pub.video,
+            audio=pub.audio,
+            video_muted=pub.video_muted,
+            audio_muted=pub.audio_muted,
+        )
+        session.streams[info.stream_id] = info
+        room.streams[info.stream_id] = info
+        room.publishers[info.stream_id] = session
+        self._streams[(room.app_id, info.stream_id)] = session
+        log.info("re-announced %s by %r", info.stream_id, session)
+        return info
+
+    def _hold(self, session: Session, held: m.HeldPlay) -> bool:
+        """One end of a play session re-announced at login. The first end waits (a claim);
+        when the other end announces it too, the play session is back, same ID, and the
+        service relays between them again. Whether it is kept."""
+        assert session.user is not None and session.room is not None
+        if (
+            session.room.media == "sfu"  # the SFU's end of it went with the old service
+            or not held.session_id
+            or len(held.session_id) > 64
+            or held.session_id in self._plays
+            or (held.role == "publisher" and held.stream_id not in session.streams)
+        ):
+            return False
+        claim = self._held.get(held.session_id)
+        if claim is None:
+            self._held[held.session_id] = HeldClaim(
+                id=held.session_id,
+                stream_id=held.stream_id,
+                role=held.role,
+                session=session,
+                peer_user_id=held.peer_user_id,
+                since=self._clock(),
+            )
+            return True
+        other = claim.session
+        if (
+            claim.role == held.role
+            or claim.stream_id != held.stream_id
+            or other.room is not session.room
+            or other.user is None
+            or other.user.user_id != held.peer_user_id
+            or claim.peer_user_id != session.user.user_id
+        ):
+            return False
+        publisher, player = (session, other) if held.role == "publisher" else (other, session)
+        if held.stream_id not in publisher.streams:
+            return False
+        del self._held[claim.id]
+        play = MediaLink(id=claim.id, stream_id=held.stream_id, sender=publisher, receiver=player)
+        self._plays[play.id] = play
+        publisher.plays[play.id] = play
+        player.plays[play.id] = play
+        log.info("play %s back: %r <- %r", play.id, player, publisher)
+        return True
+
+    def _drop_claim(self, claim: HeldClaim, *, notify: bool) -> None:
+        """The other end never announced it: the play session is over."""
+        del self._held[claim.id]
+        if notify:
+            code = ErrorCode.PUBLISHER_LEFT if claim.role == "player" else ErrorCode.PLAY_STOPPED
+            log.info("play %s not back: %s", claim.id, code.name)
+            self._send(
+                claim.session,
+                m.SessionClosed(
+                    session_id=claim.id,
+                    stream_id=claim.stream_id,
+                    code=int(code),
+                    name=code.name,
+                    message=code.message,
+                ),
+            )
 
     def _use_once(self, claims: Claims) -> None:
         if not claims.jti:
@@ -453,6 +750,10 @@ class RoomService:
         room, user = session.room, session.user
         if room is None or user is None:
             return
+        if self._resumable.get(session.resume_token) is session:
+            del self._resumable[session.resume_token]
+        for claim in [c for c in self._held.values() if c.session is session]:
+            self._drop_claim(claim, notify=False)
         removed = list(session.streams.values())
         for info in removed:
             self._end_stream_plays(room, info.stream_id)
@@ -644,7 +945,16 @@ class RoomService:
             )
         return play
 
+    def _held_by(self, session: Session, session_id: str) -> HeldClaim | None:
+        claim = self._held.get(session_id)
+        return claim if claim is not None and claim.session is session else None
+
     def _on_stop_play(self, session: Session, msg: m.StopPlay) -> None:
+        claim = self._held_by(session, msg.session_id)
+        if claim is not None:
+            self._drop_claim(claim, notify=False)
+            self._send(session, m.Ok(id=msg.id))
+            return
         play = self._play_of(session, msg.session_id)
         code = ErrorCode.PUBLISHER_LEFT if play.publisher is session else ErrorCode.PLAY_STOPPED
         self._end_play(play, code, notify=play.other(session))
@@ -723,6 +1033,9 @@ class RoomService:
             self._uplink_lost(link, code)
 
     def _on_signal(self, session: Session, msg: m.Signal) -> None:
+        if self._held_by(session, msg.session_id) is not None:
+            self._send(session, m.Ok(id=msg.id))  # the other end is not back: nobody to tell
+            return
         play = self._play_of(session, msg.session_id)
         if msg.kind in ("offer", "answer") and not msg.sdp:
             raise ProtocolError(ErrorCode.BAD_MESSAGE, f"A {msg.kind} signal needs an 'sdp'.")

@@ -68,7 +68,7 @@ async def _ws_handler(request: web.Request) -> web.StreamResponse:
                 log.info("socket error from %s: %s", request.remote, ws.exception())
                 break
     finally:
-        service.disconnect(session, "socket closed")
+        service.disconnect(session, "socket closed", resumable=True)
         await outbox.stop()
         request.app[SOCKETS_KEY].discard(ws)
     return ws

@@ -1107,6 +1107,10 @@
       <translation>The room service closed this session.</translation>
     </message>
     <message>
+      <source>A login may re-announce at most 64 play sessions (see docs/protocol.md, resuming).</source>
+      <translation>A login may re-announce at most 64 play sessions (see docs/protocol.md, resuming).</translation>
+    </message>
+    <message>
       <source>Another user is already publishing a stream with this ID.</source>
       <translation>Another user is already publishing a stream with this ID.</translation>
     </message>

@@ -1106,6 +1106,10 @@
       <translation>房间服务关闭了此会话。</translation>
     </message>
     <message>
+      <source>A login may re-announce at most 64 play sessions (see docs/protocol.md, resuming).</source>
+      <translation>一次登录最多可重新声明 64 个播放会话（见 docs/protocol.md 的“恢复”一节）。</translation>
+    </message>
+    <message>
       <source>Another user is already publishing a stream with this ID.</source>
       <translation>已有其他用户在推送此 ID 的流。</translation>
     </message>

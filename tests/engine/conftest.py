@@ -15,7 +15,7 @@ from app.server.janus import JanusRouter
 from tests.conftest import APP_ID
 from tests.helpers import TEST_ENGINE_CONFIG, Recorder
 
-BOTH_TRANSPORTS = {"test_call", "test_lifecycle"}
+BOTH_TRANSPORTS = {"test_call", "test_lifecycle", "test_resume"}
 """Modules whose tests run twice: peer to peer, and through a real Janus (SFU)."""
 
 

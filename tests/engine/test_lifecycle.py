@@ -80,9 +80,11 @@ async def test_server_killed_and_restarted_reconnects_and_frames_flow_again(
         ("room", "RECONNECTED", 0),
     ]
     assert room_events(b_log)[-2:] == room_events(a_log)[-2:]
+    # The call went on without the service: the restarted one took the publication and the
+    # play session back as they were (tests/engine/test_resume.py looks closer).
     publisher = [s for s in b_log.sequence if s[0] == "publisher"]
-    assert publisher[-2:] == [
-        ("publisher", "bob-cam", "PUBLISH_REQUESTING", ErrorCode.CONNECTION_LOST),
+    assert publisher == [
+        ("publisher", "bob-cam", "PUBLISH_REQUESTING", 0),
         ("publisher", "bob-cam", "PUBLISHING", 0),
     ]
     assert a.playing == {"bob-cam": PlayerState.PLAYING}
@@ -108,9 +110,8 @@ async def test_reconnect_gives_up_after_its_timeout(room_server, engines) -> Non
     await engine.start_publishing_stream("s", stream)
     await server.stop()
     await until(lambda: engine.room_state == "DISCONNECTED", timeout=10)
-    assert log.sequence[-4:] == [
+    assert log.sequence[-3:] == [
         ("room", "RECONNECTING", ErrorCode.CONNECTION_LOST),
-        ("publisher", "s", "PUBLISH_REQUESTING", ErrorCode.CONNECTION_LOST),
         ("publisher", "s", "NO_PUBLISH", ErrorCode.RECONNECT_TIMEOUT),
         ("room", "RECONNECT_FAILED", ErrorCode.RECONNECT_TIMEOUT),
     ]

@@ -146,3 +146,16 @@ def test_huddle_server_refuses_a_short_secret_saying_how_to_make_one(tmp_path) -
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "1 bytes; it must be at least 32" in result.stderr
     assert "openssl rand -hex 32" in result.stderr
+
+
+def test_huddle_server_refuses_a_negative_resume_grace() -> None:
+    env = {**os.environ, "HUDDLE_SECRET": "x" * 64}
+    result = subprocess.run(
+        [BIN / "huddle-server", "--port", "0", "--resume-grace", "-1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert result.returncode == 2
+    assert "resume_grace" in result.stderr and "Traceback" not in result.stderr

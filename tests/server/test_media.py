@@ -9,7 +9,7 @@ import pytest
 
 from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
-from app.protocol.limits import ProtocolError
+from app.protocol.limits import PROTOCOL_VERSION, ProtocolError
 from app.server import RoomService, ServiceConfig, mint_token
 from app.server.media import MediaEvents, MediaLink, MediaMode
 from tests.conftest import APP_ID, SECRET
@@ -79,9 +79,14 @@ def router() -> RecordingRouter:
 
 
 @pytest.fixture
-def service(router: RecordingRouter) -> RoomService:
+def clock() -> Clock:
+    return Clock(1000.0)
+
+
+@pytest.fixture
+def service(router: RecordingRouter, clock: Clock) -> RoomService:
     config = ServiceConfig(app_id=APP_ID, secret=SECRET)
-    return RoomService(config, clock=Clock(1000.0), sfu=router)
+    return RoomService(config, clock=clock, sfu=router)
 
 
 def of(events: list[m.ServerMessage], kind: type) -> list[Any]:
@@ -210,3 +215,100 @@ def test_a_p2p_room_on_an_sfu_service_never_touches_the_sfu(service, router) -> 
         "bob",
     )
     assert router.take() == []
+
+
+# ---------------------------------------------------------------- resuming in an SFU room
+
+
+def _relogin(client: Client, user: str, **fields: Any) -> m.ServerMessage:
+    token = mint_token(app_id=APP_ID, secret=SECRET, user_id=user)
+    return client.send(
+        m.Login(
+            id=client.nid(),
+            version=PROTOCOL_VERSION,
+            app_id=APP_ID,
+            room_id="r",
+            user_id=user,
+            token=token,
+            **fields,
+        )
+    )
+
+
+def _sfu_call(service: RoomService, router: RecordingRouter) -> tuple[Client, Client, str, str]:
+    """Alice publishes cam through the SFU, Bob plays it: (alice, bob, uplink, downlink)."""
+    alice, bob = Client(service), Client(service)
+    alice.login("r", "alice")
+    bob.login("r", "bob")
+    alice.publish("cam")
+    [request] = of(alice.events(), m.PlayRequest)
+    play = bob.send(m.Play(id=bob.nid(), stream_id="cam"))
+    assert isinstance(play, m.PlayOk)
+    bob.events()
+    router.take()
+    return alice, bob, request.session_id, play.session_id
+
+
+def test_a_kept_session_keeps_its_sfu_sessions_and_resumes_them(service, router, clock) -> None:
+    alice, bob, uplink, _downlink = _sfu_call(service, router)
+    resume_token = alice.session.resume_token
+    service.disconnect(alice.session, "socket closed", resumable=True)
+    service.disconnect(bob.session, "socket closed", resumable=True)
+    assert router.take() == [], "the SFU's sessions stay while the clients may come back"
+    # Janus answers the uplink meanwhile: kept for alice's resume.
+    router.events.link_signal(router.links[uplink], "answer", sdp="a")
+    again = Client(service)
+    reply = _relogin(again, "alice", resume_token=resume_token)
+    assert isinstance(reply, m.LoginOk) and reply.resumed and reply.media == "sfu"
+    assert reply.plays == [uplink]
+    [answer] = of(again.events(), m.RelayedSignal)
+    assert (answer.session_id, answer.sdp) == (uplink, "a")
+    # The uplink's client end is the new connection: what it sends goes to the SFU.
+    again.send(m.Signal(id=again.nid(), session_id=uplink, kind="end_of_candidates"))
+    assert router.take() == [("signal", "cam", "end_of_candidates")]
+    # Bob was not resumed: at the end of the grace his downlink is released, and only it.
+    clock.now += 15
+    service.sweep()
+    assert router.take() == [("end", "cam", "play")]
+    assert service.stats()["play_sessions"] == 1  # the uplink
+
+
+def test_the_end_of_the_grace_releases_the_sfu_sessions(service, router, clock) -> None:
+    alice, _bob, _uplink, _downlink = _sfu_call(service, router)
+    service.disconnect(alice.session, "socket closed", resumable=True)
+    clock.now += 15
+    service.sweep()
+    assert sorted(router.take()) == [("end", "cam", "play"), ("end", "cam", "uplink")]
+
+
+def test_a_resumed_session_is_not_closed_for_not_logging_in(service, router, clock) -> None:
+    alice = Client(service)
+    token = alice.login("r", "alice").resume_token
+    service.disconnect(alice.session, "socket closed", resumable=True)
+    again = Client(service)
+    assert _relogin(again, "alice", resume_token=token).resumed
+    clock.now += 11  # past the login deadline of the new connection
+    service.sweep()
+    assert not again.outbox.closed and service.stats()["users"] == 1
+
+
+def test_a_restarted_sfu_service_gives_republished_streams_new_uplinks(router) -> None:
+    service = RoomService(
+        ServiceConfig(app_id=APP_ID, secret=SECRET), clock=Clock(1000.0), sfu=router
+    )
+    alice, bob = Client(service), Client(service)
+    reply = _relogin(
+        alice,
+        "alice",
+        media="sfu",
+        publications=[m.Publication(stream_id="cam")],
+        plays=[m.HeldPlay(session_id="u1", stream_id="cam", role="publisher", peer_user_id="x")],
+    )
+    assert isinstance(reply, m.LoginOk) and reply.publications == ["cam"] and reply.plays == []
+    [request] = of(alice.events(), m.PlayRequest)
+    assert (request.stream_id, request.peer) == ("cam", "sfu")
+    assert router.take() == [("open_room", "r"), ("publish", "cam")]
+    # A player's session with the old service's SFU is not taken: it plays again at once.
+    held = m.HeldPlay(session_id="p1", stream_id="cam", role="player", peer_user_id="alice")
+    reply = _relogin(bob, "bob", plays=[held])
+    assert isinstance(reply, m.LoginOk) and reply.plays == []

@@ -106,6 +106,7 @@ def test_room_exists_from_first_login_and_vanishes_with_last_user(service: RoomS
         "streams": 0,
         "play_sessions": 0,
         "connections": 1,
+        "detached": 0,
         "uptime": 0,
     }
 
@@ -455,3 +456,247 @@ def test_room_full(clock: Clock) -> None:
     b.login("r1", "b")
     assert error_code(c.login("r1", "c")) is ErrorCode.ROOM_FULL
     assert isinstance(Client(service).login("r1", "a"), m.LoginOk)  # replacing oneself is allowed
+
+
+# ---------------------------------------------------------------- resuming after a drop
+
+
+def relogin(client: Client, room: str, user: str, **fields) -> m.ServerMessage:
+    token = mint_token(app_id=APP_ID, secret=SECRET, user_id=user)
+    return client.send(
+        m.Login(
+            id=client.nid(),
+            version=PROTOCOL_VERSION,
+            app_id=APP_ID,
+            room_id=room,
+            user_id=user,
+            token=token,
+            user_update=True,
+            **fields,
+        )
+    )
+
+
+def call(service: RoomService) -> tuple[Client, Client, str, str]:
+    """Alice publishes cam-a, Bob plays it: (alice, bob, play session ID, alice's token)."""
+    a, b = Client(service), Client(service)
+    reply = a.login("r1", "alice")
+    assert isinstance(reply, m.LoginOk) and reply.resume_token and reply.resume_grace == 15
+    a.publish("cam-a")
+    b.login("r1", "bob")
+    play = b.send(m.Play(id=b.nid(), stream_id="cam-a"))
+    assert isinstance(play, m.PlayOk)
+    a.events(), b.events()
+    return a, b, play.session_id, reply.resume_token
+
+
+def test_a_dropped_session_is_kept_through_the_grace_and_resumed_whole(
+    service: RoomService, clock: Clock
+) -> None:
+    a, b, play_id, token = call(service)
+    service.disconnect(a.session, "socket closed", resumable=True)
+    assert b.events() == [], "the others see nothing while it may come back"
+    assert service.stats()["detached"] == 1 and service.stats()["streams"] == 1
+    # Meanwhile: bob signals alice, chats, and carol joins.
+    assert isinstance(
+        b.send(m.Signal(id=b.nid(), session_id=play_id, kind="end_of_candidates")), m.Ok
+    )
+    b.send(m.SendBroadcast(id=b.nid(), message="still there?"))
+    Client(service).login("r1", "carol")
+    clock.now += 10
+    service.sweep()
+    again = Client(service)
+    reply = relogin(again, "r1", "alice", resume_token=token)
+    assert isinstance(reply, m.LoginOk) and reply.resumed
+    assert reply.session_id == a.session.id and reply.resume_token == token
+    assert reply.publications == ["cam-a"] and reply.plays == [play_id]
+    assert sorted(u.user_id for u in reply.users) == ["bob", "carol"]
+    missed = again.events()
+    assert [type(e).__name__ for e in missed] == ["RelayedSignal", "BroadcastMessage", "UserUpdate"]
+    # The play session goes on between the same ends, and nobody saw alice leave.
+    assert isinstance(
+        again.send(m.Signal(id=again.nid(), session_id=play_id, kind="end_of_candidates")), m.Ok
+    )
+    assert [type(e).__name__ for e in b.events()] == ["UserUpdate", "RelayedSignal"]  # carol
+    assert service.stats()["detached"] == 0 and service.stats()["play_sessions"] == 1
+
+
+def test_past_the_grace_the_session_leaves_and_its_token_is_void(
+    service: RoomService, clock: Clock
+) -> None:
+    a, b, play_id, token = call(service)
+    service.disconnect(a.session, "socket closed", resumable=True)
+    clock.now += 14.9
+    service.sweep()
+    assert b.events() == []
+    b.send(m.Heartbeat(id=b.nid()))  # bob stays
+    clock.now += 0.2
+    service.sweep()
+    events = b.events()
+    assert [(type(e).__name__, getattr(e, "update_type", None)) for e in events] == [
+        ("SessionClosed", None),
+        ("StreamUpdate", "DELETE"),
+        ("UserUpdate", "DELETE"),
+    ]
+    assert events[0].session_id == play_id and events[0].code == ErrorCode.PUBLISHER_LEFT
+    reply = relogin(Client(service), "r1", "alice", resume_token=token)
+    assert isinstance(reply, m.LoginOk) and not reply.resumed and reply.streams == []
+
+
+def test_a_resume_takes_over_a_connection_not_yet_seen_to_drop(service: RoomService) -> None:
+    a, b, play_id, token = call(service)
+    again = Client(service)
+    reply = relogin(again, "r1", "alice", resume_token=token)
+    assert isinstance(reply, m.LoginOk) and reply.resumed and reply.plays == [play_id]
+    assert a.outbox.closed is not None and a.outbox.closed[0] == CloseCode.GOING_AWAY
+    service.disconnect(a.session, "socket closed", resumable=True)  # the old socket, at last
+    assert b.events() == [] and service.stats()["users"] == 2
+    assert isinstance(
+        again.send(m.Signal(id=again.nid(), session_id=play_id, kind="end_of_candidates")), m.Ok
+    )
+
+
+def test_a_resume_token_is_only_good_for_its_own_user_and_room(service: RoomService) -> None:
+    a, b, _play_id, token = call(service)
+    service.disconnect(a.session, "socket closed", resumable=True)
+    reply = relogin(Client(service), "r1", "mallory", resume_token=token)
+    assert isinstance(reply, m.LoginOk) and not reply.resumed
+    reply = relogin(Client(service), "r2", "alice", resume_token=token)  # kicks the kept one
+    assert isinstance(reply, m.LoginOk) and not reply.resumed
+    assert service.stats()["detached"] == 0
+    assert any(isinstance(e, m.StreamUpdate) and e.update_type == "DELETE" for e in b.events())
+
+
+def test_grace_zero_leaves_at_once(clock: Clock) -> None:
+    service = RoomService(ServiceConfig(app_id=APP_ID, secret=SECRET, resume_grace=0), clock=clock)
+    a, b, _play_id, token = call_with(service)
+    again = relogin(Client(service), "r1", "alice", resume_token=token)  # a is still connected
+    assert isinstance(again, m.LoginOk) and not again.resumed
+    assert a.outbox.closed == (CloseCode.KICKED, "KICKED_DUPLICATE_LOGIN")
+    a, b, _play_id, _token = call_with(service, "r2")
+    service.disconnect(a.session, "socket closed", resumable=True)
+    assert any(isinstance(e, m.StreamUpdate) for e in b.events())
+    with pytest.raises(ValueError, match="resume_grace"):
+        ServiceConfig(app_id=APP_ID, secret=SECRET, resume_grace=-1)
+
+
+def call_with(service: RoomService, room: str = "r1") -> tuple[Client, Client, str, str]:
+    a, b = Client(service), Client(service)
+    token = a.login(room, "alice").resume_token
+    a.publish(f"cam-{room}")
+    b.login(room, "bob")
+    play = b.send(m.Play(id=b.nid(), stream_id=f"cam-{room}"))
+    a.events(), b.events()
+    return a, b, play.session_id, token
+
+
+def test_a_restarted_service_takes_back_publications_and_play_sessions_without_offers(
+    clock: Clock,
+) -> None:
+    """The service forgot everything; both ends re-announce, in either order."""
+    config = ServiceConfig(app_id=APP_ID, secret=SECRET)
+    service = RoomService(config, clock=clock)
+    bob, alice = Client(service), Client(service)
+    # The player comes back first: its claim waits for the publisher.
+    reply = relogin(
+        bob,
+        "r1",
+        "bob",
+        resume_token="from-before-the-restart",
+        plays=[m.HeldPlay(session_id="p1", stream_id="cam-a", role="player", peer_user_id="alice")],
+    )
+    assert isinstance(reply, m.LoginOk) and not reply.resumed and reply.plays == ["p1"]
+    assert reply.streams == []
+    assert isinstance(
+        bob.send(m.Signal(id=bob.nid(), session_id="p1", kind="end_of_candidates")), m.Ok
+    )
+    reply = relogin(
+        alice,
+        "r1",
+        "alice",
+        publications=[m.Publication(stream_id="cam-a", extra_info="x")],
+        plays=[
+            m.HeldPlay(session_id="p1", stream_id="cam-a", role="publisher", peer_user_id="bob")
+        ],
+    )
+    assert (
+        isinstance(reply, m.LoginOk) and reply.publications == ["cam-a"] and reply.plays == ["p1"]
+    )
+    assert service.stats()["play_sessions"] == 1 and service.stats()["streams"] == 1
+    events = bob.events()
+    assert [type(e).__name__ for e in events] == ["UserUpdate", "StreamUpdate"]
+    assert events[1].streams[0].extra_info == "x"
+    assert not any(isinstance(e, m.PlayRequest) for e in alice.events()), "no new negotiation"
+    # The service relays between them again.
+    alice.send(m.Signal(id=alice.nid(), session_id="p1", kind="end_of_candidates"))
+    assert [type(e).__name__ for e in bob.events()] == ["RelayedSignal"]
+
+
+def test_a_claim_whose_other_end_never_comes_back_ends_with_the_grace(clock: Clock) -> None:
+    service = RoomService(ServiceConfig(app_id=APP_ID, secret=SECRET), clock=clock)
+    bob = Client(service)
+    held = m.HeldPlay(session_id="p1", stream_id="cam-a", role="player", peer_user_id="alice")
+    relogin(bob, "r1", "bob", plays=[held])
+    bob.events()
+    clock.now += 15
+    service.sweep()
+    (closed,) = bob.events()
+    assert isinstance(closed, m.SessionClosed) and closed.session_id == "p1"
+    assert closed.code == ErrorCode.PUBLISHER_LEFT
+
+
+def test_claims_that_do_not_match_are_refused(clock: Clock) -> None:
+    service = RoomService(ServiceConfig(app_id=APP_ID, secret=SECRET), clock=clock)
+    bob, alice, eve = Client(service), Client(service), Client(service)
+    relogin(
+        bob,
+        "r1",
+        "bob",
+        plays=[m.HeldPlay(session_id="p1", stream_id="cam-a", role="player", peer_user_id="alice")],
+    )
+    # Eve claims to be the publisher of bob's play session: not the user bob named.
+    reply = relogin(
+        eve,
+        "r1",
+        "eve",
+        publications=[m.Publication(stream_id="cam-a")],
+        plays=[
+            m.HeldPlay(session_id="p1", stream_id="cam-a", role="publisher", peer_user_id="bob")
+        ],
+    )
+    assert reply.plays == [] and reply.publications == ["cam-a"]
+    # A publisher cannot hold a play session of a stream it does not publish.
+    reply = relogin(
+        alice,
+        "r1",
+        "alice",
+        plays=[
+            m.HeldPlay(session_id="p1", stream_id="cam-a", role="publisher", peer_user_id="bob")
+        ],
+    )
+    assert reply.plays == [] and reply.publications == []
+    too_many = [
+        m.HeldPlay(session_id=f"p{i}", stream_id="s", role="player", peer_user_id="x")
+        for i in range(65)
+    ]
+    assert error_code(relogin(Client(service), "r1", "zed", plays=too_many)) == (
+        ErrorCode.TOO_MANY_PLAYS_HELD
+    )
+    assert service.stats()["users"] == 3, "a refused login joins nothing"
+
+
+def test_a_kept_session_holds_at_most_a_megabyte_of_missed_messages(
+    service: RoomService, clock: Clock
+) -> None:
+    a, b, _play_id, _token = call(service)
+    service.disconnect(a.session, "socket closed", resumable=True)
+    # ~1 KiB commands to alice, 100 a second for 11 s (within the grace): a thousand pass the
+    # byte bound long before the count's.
+    for i in range(1100):
+        clock.now += 0.01
+        command = f"{i:04d}" + "x" * 1000
+        b.send(m.SendCustomCommand(id=b.nid(), command=command, to_user_ids=["alice"]))
+    assert service.stats()["detached"] == 1
+    service.sweep()
+    assert service.stats()["detached"] == 0, "it left: it missed too much to resume"
+    assert any(isinstance(e, m.StreamUpdate) for e in b.events())

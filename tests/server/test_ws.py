@@ -43,6 +43,7 @@ async def test_healthz_counts_rooms_users_streams(server, connect, token) -> Non
         "streams": 0,
         "play_sessions": 0,
         "connections": 0,
+        "detached": 0,
         "uptime": 0,
     }
     a = await connect()
@@ -106,7 +107,8 @@ async def test_kickout_on_duplicate_login(connect, token) -> None:
     ]
 
 
-async def test_publisher_drop_deletes_its_stream_and_ends_plays(connect, token) -> None:
+async def test_publisher_drop_deletes_its_stream_and_ends_plays(server, connect, token) -> None:
+    server.service.config.resume_grace = 0.2  # a drop leaves the room once the grace is over
     pub, player = await connect(), await connect()
     await pub.login("r1", "pub", token("pub"), app_id=APP_ID)
     await player.login("r1", "player", token("player"), app_id=APP_ID, user_update=False)

@@ -48,6 +48,7 @@
     [3001, "KICKED_DUPLICATE_LOGIN", "The same user ID logged in elsewhere; this session was closed."],
     [3002, "ROOM_FULL", "The room has reached its user limit."],
     [3003, "KICKED_BY_SERVER", "The room service closed this session."],
+    [3004, "TOO_MANY_PLAYS_HELD", "A login may re-announce at most 64 play sessions (see docs/protocol.md, resuming)."],
     [4001, "STREAM_ID_TAKEN", "Another user is already publishing a stream with this ID."],
     [4002, "STREAM_NOT_FOUND", "No stream with this ID is being published in this room."],
     [4003, "NOT_STREAM_OWNER", "Only the publisher of a stream can change or stop it."],
