@@ -17,6 +17,12 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   packet completed. This seam reaches private attributes, so it checks they are there and
   says so if not.
 
+* ``opus_options``: aiortc opens its Opus encoder with only ``application=voip``; the engine
+  adds in-band FEC (with the loss rate it plans for) by its settings, and advertises
+  ``useinbandfec=1`` in the Opus fmtp (process-wide: aiortc keeps one codec table).
+* The audio receiver's jitter buffer is replaced the same way as the video one, with
+  ``app/engine/_audio_jitter.py`` (the speaker pulls from it).
+
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
 raises a clear error rather than being silently ignored.
@@ -45,6 +51,9 @@ _host_addresses: contextvars.ContextVar[list[str] | None] = contextvars.ContextV
 )
 _bitrate_cap: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "huddle_bitrate_cap", default=None
+)
+_opus_options: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "huddle_opus_options", default=None
 )
 _installed: set[str] = set()
 
@@ -83,6 +92,11 @@ def install() -> None:
         @functools.wraps(original_encoder)
         def get_encoder(codec: Any) -> Any:
             encoder = original_encoder(codec)
+            opus = _opus_options.get()
+            if opus is not None and codec.mimeType.lower() == "audio/opus":
+                context = getattr(encoder, "codec", None)
+                if context is not None and not context.is_open:
+                    context.options = {**context.options, **opus}
             cap = _bitrate_cap.get()
             if cap is None or not hasattr(type(encoder), "target_bitrate"):
                 return encoder
@@ -93,6 +107,7 @@ def install() -> None:
 
         aiortc.rtcrtpsender.get_encoder = get_encoder
         _installed.add("bitrate_cap")
+        _installed.add("opus_options")
 
     receiver_class = aiortc.rtcrtpreceiver.RTCRtpReceiver
     original_handle = getattr(receiver_class, "_handle_rtp_packet", None)
@@ -150,6 +165,31 @@ def host_addresses(addresses: list[str] | None) -> contextlib.AbstractContextMan
 def bitrate_cap(bits_per_second: int | None) -> contextlib.AbstractContextManager[None]:
     """Encoders created by tasks started within this block cap their bitrate."""
     return _setting(_bitrate_cap, bits_per_second, "bitrate_cap")
+
+
+OPUS_PLANNED_LOSS = 10
+"""The loss rate (%) the Opus encoder is told to plan for when FEC is on: libopus adds FEC
+only when this is above zero, and spends more of the bitrate on it the higher it is."""
+
+
+def opus_options(*, fec: bool) -> contextlib.AbstractContextManager[None]:
+    """Opus encoders created by tasks started within this block use in-band FEC (or not).
+
+    (DTX is not offered: FFmpeg's libopus wrapper, which PyAV ships, has no option for it.)"""
+    if fec:
+        advertise_opus_fec()
+    options = {"fec": "1" if fec else "0", "packet_loss": str(OPUS_PLANNED_LOSS if fec else 0)}
+    return _setting(_opus_options, options, "opus_options")
+
+
+def advertise_opus_fec() -> None:
+    """Put ``useinbandfec=1`` in the Opus fmtp of every offer and answer from now on (the
+    receiver's way of asking for FEC, RFC 7587). aiortc has one codec table per process."""
+    import aiortc.codecs
+
+    for codec in aiortc.codecs.CODECS["audio"]:
+        if codec.mimeType.lower() == "audio/opus":
+            codec.parameters["useinbandfec"] = 1
 
 
 _JITTER_ATTRIBUTE = "_RTCRtpReceiver__jitter_buffer"

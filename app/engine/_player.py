@@ -22,6 +22,7 @@ from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 
 from . import _aiortc_seams as seams
+from ._audio_jitter import AudioJitterBuffer
 from ._peer import (
     RTT_CHANNEL,
     EngineLink,
@@ -57,6 +58,7 @@ class Playback:
         self._rtt = RoundTrip()
         self._meter = QualityMeter(stream_id)
         self._mixer_input: Any = None
+        self._audio_buffer: AudioJitterBuffer | None = None
         self._offer_timer: asyncio.TimerHandle | None = None
         self._failures = 0
         self.stopped = False
@@ -129,10 +131,14 @@ class Playback:
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
-        if self._link.config.jitter_buffer == "frame":
-            for transceiver in pc.getTransceivers():
-                if transceiver.kind == "video":
-                    seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
+        for transceiver in pc.getTransceivers():
+            if transceiver.kind == "video" and self._link.config.jitter_buffer == "frame":
+                seams.use_jitter_buffer(transceiver.receiver, FrameJitterBuffer())
+            elif (
+                transceiver.kind == "audio" and self._link.config.audio_jitter_buffer == "adaptive"
+            ):
+                self._audio_buffer = AudioJitterBuffer()  # the speaker pulls from it (#10)
+                seams.use_jitter_buffer(transceiver.receiver, self._audio_buffer)
         await set_local_description(self._link, pc, await pc.createAnswer())
         if pc is self._pc and self.session_id == session_id:
             await self._link.signal(session_id, "answer", sdp=pc.localDescription.sdp)
@@ -188,14 +194,19 @@ class Playback:
         self._link.set_player_state(self, PlayerState.PLAYING)
 
     def _play_audio(self, frame: Any) -> None:
-        if self.audio_muted:
-            return
         if self._mixer_input is None:
             self._mixer_input = self._link.audio_output()
             if self._mixer_input is None:
                 self._mixer_input = False  # no speaker: do not ask again
         if self._mixer_input:
-            self._mixer_input.write(frame)
+            self._mixer_input.muted = self.audio_muted
+            if (
+                self._audio_buffer is not None
+                and self._mixer_input._source is not self._audio_buffer
+            ):
+                self._mixer_input.attach(self._audio_buffer)  # pulled by the speaker from now on
+            if not self.audio_muted:
+                self._mixer_input.write(frame)
 
     # ------------------------------------------------------------ ending
 
@@ -226,6 +237,8 @@ class Playback:
 
     async def _close_pc(self) -> None:
         pc, self._pc = self._pc, None
+        if self._audio_buffer is not None:
+            self._audio_buffer.close()
         if self._pinger is not None:
             self._pinger.cancel()
             self._pinger = None

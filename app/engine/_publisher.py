@@ -144,7 +144,11 @@ class Publication:
             return
         if signal.kind == "answer" and signal.sdp:
             # The encoder is made by a task started here, so the cap applies to it.
-            with seams.bitrate_cap(self._bitrate_cap()):
+            config = self._link.config
+            with (
+                seams.bitrate_cap(self._bitrate_cap()),
+                seams.opus_options(fec=config.opus_fec),  # #10
+            ):
                 await peer.pc.setRemoteDescription(RTCSessionDescription(signal.sdp, "answer"))
         elif signal.kind == "candidate" and signal.candidate is not None:
             await add_remote_candidate(peer.pc, signal.candidate)

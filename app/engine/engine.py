@@ -49,6 +49,7 @@ from app.protocol.limits import (
 )
 
 from . import _aiortc_seams as seams
+from . import _voice  # audio processing and playout of the voice (#10)
 from ._player import Playback
 from ._publisher import Publication
 from ._signalling import Signalling
@@ -130,6 +131,7 @@ class Engine:
         self._room_tasks: set[asyncio.Task[Any]] = set()
         self._serial: asyncio.Queue[Callable[[], Awaitable[None]]] | None = None
         self._mixer = Mixer()
+        self._voice = _voice.Voice(self.config)  # #10: echo canceller, noise suppression
         self._speaker: Speaker | None = None
         self._speaker_state = "closed"
         self._sound_level_interval: float | None = None
@@ -759,7 +761,11 @@ class Engine:
     async def _open_speaker(self) -> None:
         device = None if self.config.speaker in (None, True) else self.config.speaker
         try:
-            self._speaker = await Speaker.open(device, self._mixer)  # type: ignore[arg-type]
+            self._speaker = await Speaker.open(
+                device,  # type: ignore[arg-type]
+                self._mixer,
+                played=self._voice.speaker_hook(device),  # #10: the echo canceller's reference
+            )
             self._speaker_state = "open"
         except MediaError as exc:
             self._speaker_state = "failed"
@@ -874,7 +880,9 @@ class Engine:
         """The microphone, opened after ``video``: if this is cancelled (the stream will not
         be made), the camera or screen already opened is released too."""
         try:
-            return await MicrophoneSource.open(device), _microphone_name(device)
+            process = self._voice.capture_hook()  # #10: echo canceller, noise suppression
+            source = await MicrophoneSource.open(device, process=process)
+            return source, _microphone_name(device)
         except MediaError as exc:
             failed(exc, None)
             return None
@@ -899,10 +907,33 @@ class Engine:
         if stream.audio is None:
             raise DeviceError(ErrorCode.INVALID_STATE, "The stream was created without audio.")
         try:
-            source = await MicrophoneSource.open(device)
+            process = self._voice.capture_hook()  # #10: echo canceller, noise suppression
+            source = await MicrophoneSource.open(device, process=process)
         except MediaError as exc:
             raise DeviceError.of(exc) from None
         await stream.audio.replace(source, _microphone_name(device))
+
+    # ------------------------------------------------------------ voice processing (#10)
+
+    def enable_aec(self, enable: bool) -> None:
+        """Echo cancellation on the microphone (Express ``enableAEC``), also mid-call."""
+        self._voice.configure(aec=enable)
+
+    def enable_ans(self, enable: bool) -> None:
+        """Noise suppression on the microphone (Express ``enableANS``), also mid-call."""
+        self._voice.configure(ans=enable)
+
+    def enable_agc(self, enable: bool) -> None:
+        """Automatic gain control on the microphone (Express ``enableAGC``), also mid-call."""
+        self._voice.configure(agc=enable)
+
+    def enable_headset_mode(self, enable: bool | None) -> None:
+        """A headset is worn (True: echo cancellation is skipped), or None: guess by name."""
+        self._voice.configure(headset=enable)
+
+    def audio_stats(self) -> dict[str, Any]:
+        """Voice processing and each played stream's jitter buffer, for benchmarks and logs."""
+        return self._voice.stats(self._playbacks.values())
 
     async def enable_video_capture_device(self, stream: LocalStream, enable: bool) -> None:
         """Turn the stream's camera off (the device is released, black is sent) or on again.
