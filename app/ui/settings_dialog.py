@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -65,6 +67,7 @@ class SettingsDialog(QWidget):
         form.addRow(self.tr("Speaker"), self.speaker)
         form.addRow(self.tr("Language"), self.language)
         form.addRow("", self.language_note)
+        self._add_voice_block(form)  # #10
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -156,6 +159,44 @@ class SettingsDialog(QWidget):
         for kind, device_id in chosen.items():
             remember_device(self.settings, kind, device_id)
         self.settings.setValue("ui/language", self.language.currentData())
+        self._save_voice_block()  # #10
         self.settings.sync()
         self.applied.emit(*chosen.values())
         self.close()
+
+    # ------------------------------------------------------------ voice processing (#10)
+
+    def _add_voice_block(self, form: QFormLayout) -> None:
+        self.voice = {
+            key: QCheckBox(text)
+            for key, text in (
+                ("aec", self.tr("Cancel echo (speakers heard by the microphone)")),
+                ("ans", self.tr("Suppress background noise")),
+                ("agc", self.tr("Even out my voice level")),
+                ("headset", self.tr("I use a headset (no echo cancellation needed)")),
+            )
+        }
+        for key, box in self.voice.items():
+            box.setChecked(voice_setting(self.settings, key))
+            form.addRow(self.tr("Voice") if key == "aec" else "", box)
+
+    def _save_voice_block(self) -> None:
+        for key, box in self.voice.items():
+            self.settings.setValue(f"audio/{key}", box.isChecked())
+
+
+VOICE_DEFAULTS = {"aec": True, "ans": True, "agc": False, "headset": False}
+
+
+def voice_setting(settings: QSettings, key: str) -> bool:
+    value = settings.value(f"audio/{key}", VOICE_DEFAULTS[key])
+    return value in (True, "true", "1", 1)
+
+
+def apply_voice_settings(engine: Any, settings: QSettings) -> None:
+    """The remembered echo cancellation, noise suppression, gain control and headset choices,
+    applied to the engine (echo cancellation and noise suppression are on by default)."""
+    engine.enable_aec(voice_setting(settings, "aec"))
+    engine.enable_ans(voice_setting(settings, "ans"))
+    engine.enable_agc(voice_setting(settings, "agc"))
+    engine.enable_headset_mode(True if voice_setting(settings, "headset") else None)

@@ -200,12 +200,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="207" />
+      <location filename="../../app/ui/app.py" line="209" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="208" />
+      <location filename="../../app/ui/app.py" line="210" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
     </message>
@@ -390,124 +390,149 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="47" />
+      <location filename="../../app/ui/settings_dialog.py" line="49" />
       <source>Devices and settings</source>
       <translation>Devices and settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="50" />
+      <location filename="../../app/ui/settings_dialog.py" line="52" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="53" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="52" />
+      <location filename="../../app/ui/settings_dialog.py" line="54" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="56" />
       <source>System language</source>
       <translation>System language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="61" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>A new language applies the next time Huddle starts.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="64" />
+      <location filename="../../app/ui/settings_dialog.py" line="66" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="68" />
       <source>Language</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="76" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="78" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="111" />
+      <location filename="../../app/ui/settings_dialog.py" line="114" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="112" />
+      <location filename="../../app/ui/settings_dialog.py" line="115" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="113" />
+      <location filename="../../app/ui/settings_dialog.py" line="116" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="114" />
+      <location filename="../../app/ui/settings_dialog.py" line="117" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="115" />
+      <location filename="../../app/ui/settings_dialog.py" line="118" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="119" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="120" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="136" />
+      <location filename="../../app/ui/settings_dialog.py" line="139" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="144" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="145" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="149" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="148" />
+      <location filename="../../app/ui/settings_dialog.py" line="151" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="173" />
+      <source>Cancel echo (speakers heard by the microphone)</source>
+      <translation>Cancel echo (speakers heard by the microphone)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="174" />
+      <source>Suppress background noise</source>
+      <translation>Suppress background noise</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <source>Even out my voice level</source>
+      <translation>Even out my voice level</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="176" />
+      <source>I use a headset (no echo cancellation needed)</source>
+      <translation>I use a headset (no echo cancellation needed)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="181" />
+      <source>Voice</source>
+      <translation>Voice</translation>
     </message>
   </context>
   <context>

@@ -200,12 +200,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="207" />
+      <location filename="../../app/ui/app.py" line="209" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="208" />
+      <location filename="../../app/ui/app.py" line="210" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
     </message>
@@ -389,124 +389,149 @@
   <context>
     <name>SettingsDialog</name>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="47" />
+      <location filename="../../app/ui/settings_dialog.py" line="49" />
       <source>Devices and settings</source>
       <translation>设备与设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="50" />
+      <location filename="../../app/ui/settings_dialog.py" line="52" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="51" />
+      <location filename="../../app/ui/settings_dialog.py" line="53" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="52" />
+      <location filename="../../app/ui/settings_dialog.py" line="54" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="54" />
+      <location filename="../../app/ui/settings_dialog.py" line="56" />
       <source>System language</source>
       <translation>跟随系统</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="59" />
+      <location filename="../../app/ui/settings_dialog.py" line="61" />
       <source>A new language applies the next time Huddle starts.</source>
       <translation>新的语言将在下次启动 Huddle 时生效。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="63" />
+      <location filename="../../app/ui/settings_dialog.py" line="65" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="64" />
+      <location filename="../../app/ui/settings_dialog.py" line="66" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="65" />
+      <location filename="../../app/ui/settings_dialog.py" line="67" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="66" />
+      <location filename="../../app/ui/settings_dialog.py" line="68" />
       <source>Language</source>
       <translation>语言</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="73" />
+      <location filename="../../app/ui/settings_dialog.py" line="76" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="75" />
+      <location filename="../../app/ui/settings_dialog.py" line="78" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="111" />
+      <location filename="../../app/ui/settings_dialog.py" line="114" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="112" />
+      <location filename="../../app/ui/settings_dialog.py" line="115" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="113" />
+      <location filename="../../app/ui/settings_dialog.py" line="116" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="114" />
+      <location filename="../../app/ui/settings_dialog.py" line="117" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="115" />
+      <location filename="../../app/ui/settings_dialog.py" line="118" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="116" />
+      <location filename="../../app/ui/settings_dialog.py" line="119" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="117" />
+      <location filename="../../app/ui/settings_dialog.py" line="120" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="136" />
+      <location filename="../../app/ui/settings_dialog.py" line="139" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="141" />
+      <location filename="../../app/ui/settings_dialog.py" line="144" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="142" />
+      <location filename="../../app/ui/settings_dialog.py" line="145" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="146" />
+      <location filename="../../app/ui/settings_dialog.py" line="149" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="148" />
+      <location filename="../../app/ui/settings_dialog.py" line="151" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="173" />
+      <source>Cancel echo (speakers heard by the microphone)</source>
+      <translation>消除回声（麦克风听到扬声器的声音）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="174" />
+      <source>Suppress background noise</source>
+      <translation>抑制背景噪声</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="175" />
+      <source>Even out my voice level</source>
+      <translation>自动调节我的音量</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="176" />
+      <source>I use a headset (no echo cancellation needed)</source>
+      <translation>我使用耳机（无需回声消除）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="181" />
+      <source>Voice</source>
+      <translation>语音</translation>
     </message>
   </context>
   <context>
