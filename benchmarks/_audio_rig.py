@@ -5,12 +5,14 @@ channels, so a single ``parec`` of ``rig.monitor`` records all of them with the 
 
     aux0  A's mouth: what the benchmark says into A's microphone (``mouthA`` -> ``micA``)
     aux1  B's speaker (``spkB``)
-    aux2  B's microphone (``micB``): B's own voice (``mouthB``) plus, optionally, the leak
+    aux2  (unused)
     aux3  A's speaker (``spkA``)
-    aux4  B's own voice alone, a clean reference (``mouthB`` plays into aux2 and aux4)
+    aux4  B's own voice (``mouthB``)
 
-The leak (``leak=True``) is B's speaker heard by B's microphone: a loopback from aux1 into
-aux2, 20 ms late and 6 dB down, as a laptop's speakers are heard by its microphone.
+B's microphone is the monitor of a second null sink, ``micmix``: B's voice reaches it
+through a loopback (20 ms), and so does, with the leak on, B's speaker (-6 dB, 20 ms), as a
+laptop's speakers are heard by its microphone. (A loopback from the rig back into the rig
+made the null sink's thread spin until PulseAudio was killed for its CPU time.)
 
 A process picks its devices with ``PULSE_SOURCE`` / ``PULSE_SINK`` (libpulse reads them when
 PortAudio's ALSA pulse plugin opens a stream), so each engine runs in its own process.
@@ -30,7 +32,7 @@ import numpy as np
 
 RATE = 48_000
 CHANNELS = 5
-MOUTH_A, SPEAKER_B, MIC_B, SPEAKER_A, MOUTH_B = range(CHANNELS)
+MOUTH_A, SPEAKER_B, _UNUSED, SPEAKER_A, MOUTH_B = range(CHANNELS)
 LEAK_GAIN = 0.5
 """-6 dB."""
 LEAK_MS = 20
@@ -41,6 +43,7 @@ class Rig:
     server: str
     runtime: Path
     process: subprocess.Popen[bytes]
+    log_path: Path
     leak_module: str | None = None
     _recorder: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -50,14 +53,21 @@ class Rig:
 
     def devices(self, side: str) -> dict[str, str]:
         """The environment a process of ``side`` ("A" or "B") opens its devices with."""
-        return {"PULSE_SOURCE": f"mic{side}", "PULSE_SINK": f"spk{side}"}
+        return {
+            "PULSE_SOURCE": "micA" if side == "A" else "micmix.monitor",
+            "PULSE_SINK": f"spk{side}",
+        }
 
     def pactl(self, *args: str) -> str:
         result = subprocess.run(
             ["pactl", *args], env=self.env, capture_output=True, text=True, timeout=20
         )
         if result.returncode != 0:
-            raise RuntimeError(f"pactl {' '.join(args)}: {result.stderr.strip()}")
+            daemon = self.log_path.read_text(errors="replace")[-800:]
+            raise RuntimeError(
+                f"pactl {' '.join(args)}: {result.stderr.strip()} (exit {self.process.poll()}; "
+                f"pulseaudio said: {daemon})"
+            )
         return result.stdout.strip()
 
     def set_leak(self, on: bool) -> None:
@@ -67,7 +77,7 @@ class Rig:
                 "load-module",
                 "module-loopback",
                 "source=spkBmon",
-                "sink=leakB",
+                "sink=micmix",
                 f"latency_msec={LEAK_MS}",
                 "source_dont_move=true",
                 "sink_dont_move=true",
@@ -75,11 +85,12 @@ class Rig:
             )
             for _ in range(50):
                 sinks = self.pactl("list", "short", "sinks").splitlines()
-                leak = next(line.split()[0] for line in sinks if line.split()[1] == "leakB")
+                leak = next(line.split()[0] for line in sinks if line.split()[1] == "micmix")
                 inputs = self.pactl("list", "short", "sink-inputs").splitlines()
-                mine = [line.split()[0] for line in inputs if line.split()[1] == leak]
-                if mine:
-                    self.pactl("set-sink-input-volume", mine[0], str(LEAK_GAIN))
+                # The near-end loopback came first; the leak is the newest input there.
+                mine = [int(line.split()[0]) for line in inputs if line.split()[1] == leak]
+                if len(mine) >= 2:
+                    self.pactl("set-sink-input-volume", str(max(mine)), str(LEAK_GAIN))
                     break
                 time.sleep(0.05)
         elif not on and self.leak_module is not None:
@@ -144,6 +155,7 @@ class Rig:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.runtime, ignore_errors=True)
+        self.log_path.unlink(missing_ok=True)
 
 
 def _modules() -> list[str]:
@@ -169,11 +181,12 @@ def _modules() -> list[str]:
         sink("mouthA", MOUTH_A),
         sink("spkB", SPEAKER_B),
         sink("spkA", SPEAKER_A),
-        sink("mouthB", MIC_B, MOUTH_B),
-        sink("leakB", MIC_B),
+        sink("mouthB", MOUTH_B),
         source("micA", MOUTH_A),
-        source("micB", MIC_B),
         source("spkBmon", SPEAKER_B),
+        source("mouthBmon", MOUTH_B),
+        f"module-null-sink sink_name=micmix rate={RATE} channels=1 norewinds=1",
+        f"module-loopback source=mouthBmon sink=micmix latency_msec={LEAK_MS} adjust_time=0",
     ]
 
 
@@ -192,16 +205,21 @@ def start_rig() -> Rig:
         "--use-pid-file=no",
         "--disable-shm=yes",
         "--log-target=stderr",
-        "--log-level=error",
+        "--log-level=warning",
+        "--no-cpu-limit",
+        "--realtime=no",
+        "--high-priority=no",
         f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
     ]
     args += [f"--load={module}" for module in _modules()]
     env = {**os.environ, "PULSE_RUNTIME_PATH": str(runtime), "HOME": str(runtime)}
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    rig = Rig(f"unix:{socket}", runtime, process)
+    log_path = runtime.with_name(runtime.name + ".log")
+    log = open(log_path, "wb")  # the daemon's, read on failures
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    rig = Rig(f"unix:{socket}", runtime, process, log_path)
     for _ in range(200):
         if process.poll() is not None:
-            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            error = log_path.read_text(errors="replace")
             rig.close()
             raise RuntimeError(f"pulseaudio did not start: {error[-500:]}")
         ok = subprocess.run(["pactl", "info"], env=rig.env, capture_output=True)

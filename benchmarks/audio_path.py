@@ -228,8 +228,9 @@ class Call:
         if self.loss:
             per_mille = round(self.loss * 10)
             rules = (
-                "table inet huddle_loss { chain out { type filter hook output priority 0; "
-                f"meta l4proto udp numgen random mod 1000 < {per_mille} drop; }} }}"
+                "table inet huddle_loss {\n chain out {\n"
+                "  type filter hook output priority 0;\n"
+                f"  meta l4proto udp numgen random mod 1000 < {per_mille} drop\n }}\n}}\n"
             )
             subprocess.run(
                 ["ip", "netns", "exec", self.netns, "nft", "-f", "-"],
@@ -404,14 +405,22 @@ async def latency_case(rig: Rig, stack: str, loss: float, seconds: float) -> dic
     }
 
 
+def _near_level(signal: np.ndarray, lag: int, start: int, stop: int) -> float:
+    """B's voice in A's speaker over B's mouth, between ``start`` and ``stop``."""
+    mouth = np.mean(signal[start:stop, MOUTH_B] ** 2)
+    ear = np.mean(signal[start + lag : stop + lag, SPEAKER_A] ** 2)
+    return float(ear / max(mouth, 1e-9))
+
+
 async def echo_case(rig: Rig, seconds: float) -> dict[str, Any]:
-    """A talks; B's speaker leaks into B's mic; in the second half B talks too."""
+    """A talks alone, then both talk (double talk), then B alone; B's speaker leaks into
+    B's microphone throughout."""
+    third = int(seconds * RATE) // 3
     far = repeat_to(speech(TEXT_A), seconds)
+    far[2 * third :] = 0
     near = np.zeros_like(far)
-    half = len(far) // 2
-    near[half:] = repeat_to(speech(TEXT_B, "en+f3"), seconds)[: len(far) - half] * 0.7
+    near[third:] = repeat_to(speech(TEXT_B, "en+f3"), seconds)[: len(far) - third] * 0.7
     out: dict[str, Any] = {"seconds": seconds}
-    gains = {}
     for aec in (False, True):
         config = {"enable_aec": aec, "enable_ans": aec, "enable_agc": False}
         recording, results = await record_call(
@@ -424,22 +433,32 @@ async def echo_case(rig: Rig, seconds: float) -> dict[str, Any]:
             leak=True,
         )
         signal = recording.astype(np.float64)
-        start_single = int(5 * RATE)  # the canceller's time to converge is not counted
-        a_voice = signal[start_single:half, MOUTH_A]
-        heard = signal[start_single:half, SPEAKER_A]
-        attenuation = _db(np.mean(a_voice**2) / max(np.mean(heard**2), 1e-9))
-        dt = slice(half + RATE, len(signal) - RATE)
-        gain, lag = best_gain(signal[dt, MOUTH_B], signal[dt, SPEAKER_A])
-        gains[aec] = gain
+        onset = int(np.argmax(np.abs(signal[:, MOUTH_A]) > 100))
+        _, lag = best_gain(
+            signal[onset : onset + 10 * RATE, MOUTH_A], signal[onset : onset + 10 * RATE, SPEAKER_A]
+        )
+        # A alone, after 5 s for the canceller to converge: how loud is A's own voice in A's ear?
+        single = slice(onset + 5 * RATE, onset + third)
+        echo = slice(single.start + lag, single.stop + lag)
+        attenuation = _db(
+            np.mean(signal[single, MOUTH_A] ** 2) / max(np.mean(signal[echo, SPEAKER_A] ** 2), 1e-9)
+        )
+        # B in A's ear, relative to B's mouth: during double talk and when B talks alone.
+        near_lag = best_gain(signal[:, MOUTH_B], signal[:, SPEAKER_A])[1]
+
+        double = _near_level(signal, near_lag, onset + third + RATE, onset + 2 * third - RATE // 2)
+        alone = _near_level(signal, near_lag, onset + 2 * third + RATE, onset + 3 * third - RATE)
         out["aec_on" if aec else "aec_off"] = {
             "echo_attenuation_db": attenuation,
-            "double_talk_near_end_gain": round(gain, 3),
-            "near_end_delay_ms": round(lag * 1000 / RATE, 1),
+            "near_end_in_double_talk_db": _db(double / max(alone, 1e-12)),
+            "echo_path_ms": round(lag * 1000 / RATE, 1),
             "cpu_percent": [r.get("cpu_percent") for r in results],
             "audio": [r.get("audio") for r in results],
         }
-    if gains[False] > 0 and gains[True] > 0:
-        out["double_talk_attenuation_db"] = round(20 * np.log10(gains[False] / gains[True]), 1)
+    out["double_talk_attenuation_db"] = -out["aec_on"]["near_end_in_double_talk_db"]
+    cpu_on = sum(out["aec_on"]["cpu_percent"]) / 2
+    cpu_off = sum(out["aec_off"]["cpu_percent"]) / 2
+    out["cpu_added_per_engine_percent"] = round(cpu_on - cpu_off, 1)
     return out
 
 

@@ -7,7 +7,8 @@ its capacity and never shrinks. This one works like WebRTC's NetEq, in miniature
   for audio (``read``, on the speaker's thread), so the buffer's level is measured where it
   matters, at the playout clock.
 * The target level comes from measured arrival jitter: each packet's transit time against
-  the fastest in the last seconds, the 95th percentile of that, plus a small margin. Lost
+  the fastest packet of the two seconds before it (its relative delay, as NetEq measures
+  it), the 95th percentile of that over the last three seconds, plus a small margin. Lost
   packets do not arrive, so loss never raises the target; late packets do.
 * Above the target (after a burst, a jitter spike that is over, the sender's clock running
   fast) it accelerates: one pitch period (or 10 ms of silence) is cut out with a crossfade.
@@ -50,7 +51,9 @@ MARGIN = RATE * 5 // 1000
 HYSTERESIS = RATE * 10 // 1000
 """Accelerate only when the level has stayed this far above the target."""
 WINDOW_PACKETS = 150
-"""Arrival statistics over the last 3 s of packets."""
+"""Relative delays of the last 3 s of packets make the target."""
+REFERENCE_PACKETS = 100
+"""A packet's relative delay is against the fastest of the 2 s of packets before it."""
 LEVEL_WINDOW = 25
 """The level's minimum is taken over this many speaker reads (about 250 ms)."""
 MAX_TARGET = RATE * 300 // 1000
@@ -190,7 +193,8 @@ class AudioJitterBuffer:
         """Unwrapped RTP timestamp of the next packet to decode."""
         self._newest: int | None = None
         self._last_raw: int | None = None
-        self._transit: collections.deque[float] = collections.deque(maxlen=WINDOW_PACKETS)
+        self._transit: collections.deque[float] = collections.deque(maxlen=REFERENCE_PACKETS)
+        self._delays: collections.deque[float] = collections.deque(maxlen=WINDOW_PACKETS)
         self._target = MARGIN
         self._silent_reads = 0
         self._slack: collections.deque[int] = collections.deque(maxlen=LEVEL_WINDOW)
@@ -224,7 +228,9 @@ class AudioJitterBuffer:
                 self._packets[ts] = payload
             if self._newest is None or ts > self._newest:
                 self._newest = ts
-            self._transit.append(now * RATE - ts)
+            transit = now * RATE - ts
+            self._transit.append(transit)
+            self._delays.append(transit - min(self._transit))
             self._update_target()
         return False, _Frame(payload, packet.timestamp)
 
@@ -233,14 +239,14 @@ class AudioJitterBuffer:
         self._pcm = np.zeros(0, np.int16)
         self._next = self._newest = self._last_raw = None
         self._transit.clear()
+        self._delays.clear()
         self._slack.clear()
         self._playing = False
 
     def _update_target(self) -> None:
-        if len(self._transit) < 5:
+        if len(self._delays) < 5:
             return
-        transit = np.fromiter(self._transit, np.float64)
-        jitter = np.percentile(transit - transit.min(), 95)
+        jitter = np.percentile(np.fromiter(self._delays, np.float64), 95)
         self._target = int(min(MAX_TARGET, jitter + MARGIN))
 
     @property
