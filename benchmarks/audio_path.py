@@ -368,8 +368,10 @@ async def record_call(
         recording = rig.stop_recording()
         results = await call.finish()
     finally:
-        rig.set_leak(False)
-        await call.close()
+        try:
+            await call.close()
+        finally:
+            rig.set_leak(False)
     return recording, results
 
 
@@ -471,26 +473,21 @@ async def noise_case(rig: Rig, seconds: float) -> dict[str, Any]:
     noise *= np.sqrt(np.mean(clean[active] ** 2) / 10) / noise.std()
     mouth = np.clip(clean + noise, -32000, 32000).astype(np.int16)
     win = RATE // 50
-    frames = len(clean) // win
-    clean_rms = np.sqrt(np.mean(clean[: frames * win].reshape(frames, win) ** 2, axis=1))
-    speaking = clean_rms > clean_rms.max() * 0.1
-    pausing = clean_rms < clean_rms.max() * 0.001
     out: dict[str, Any] = {"seconds": seconds, "input_snr_db": 10.0}
     for ns in (False, True):
         config = {"enable_aec": False, "enable_ans": ns, "enable_agc": False}
         recording, results = await record_call(
             rig, "huddle", mouth_a=mouth, config_a=config, config_b=PROCESSING_OFF
         )
-        signal = recording.astype(np.float64)
-        _, lag = best_gain(signal[: 20 * RATE, MOUTH_A], signal[: 20 * RATE, SPEAKER_B])
-        # Where the mouth channel starts: the first sample of the played file.
-        onset = int(np.argmax(np.abs(signal[:, MOUTH_A]) > 100))
-        ear = signal[onset + lag : onset + lag + frames * win, SPEAKER_B]
-        ear = np.pad(ear, (0, frames * win - len(ear)))
-        ear_power = np.mean(ear.reshape(frames, win) ** 2, axis=1)
-        skip = 5 * 50  # the suppressor's first seconds of learning are not counted
-        noise_power = float(np.mean(ear_power[skip:][pausing[skip:]]))
-        speech_power = float(np.mean(ear_power[skip:][speaking[skip:]]))
+        # The noise floor is the quietest 20 ms windows at B's speaker (speech pauses), the
+        # speech level the loudest; no alignment needed (the playout delay moves).
+        ear = recording[:, SPEAKER_B].astype(np.float64)
+        voiced = np.flatnonzero(np.abs(recording[:, MOUTH_A]) > 100)
+        ear = ear[voiced[0] + 5 * RATE : voiced[-1]]
+        frames = len(ear) // win
+        power = np.mean(ear[: frames * win].reshape(frames, win) ** 2, axis=1)
+        noise_power = float(np.percentile(power, 10))
+        speech_power = float(np.percentile(power, 90))
         out["ns_on" if ns else "ns_off"] = {
             "noise_dbfs": _db(noise_power / 32768**2),
             "speech_dbfs": _db(speech_power / 32768**2),
@@ -571,7 +568,7 @@ def markdown(result: dict[str, Any]) -> str:
         n = result["noise"]
         text += (
             f"\n\nnoise (speech + steady noise, 10 dB SNR): NS off {n['ns_off']['output_snr_db']}"
-            f" dB SNR, NS on {n['ns_on']['output_snr_db']} dB; noise -{n['noise_reduction_db']}"
+            f" dB SNR, NS on {n['ns_on']['output_snr_db']} dB; noise down {n['noise_reduction_db']}"
             f" dB, speech {n['speech_change_db']:+} dB"
         )
     return text

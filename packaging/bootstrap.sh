@@ -17,8 +17,10 @@ RUNTIME_APT=(
     fonts-noto-cjk fonts-noto-color-emoji
 )
 # What the tests add: real audio devices (PulseAudio null sink and sine source, reached
-# through the ALSA pulse plugin), a real X server for screenshots, the .desktop validator.
-TEST_APT=(pulseaudio pulseaudio-utils libasound2-plugins xvfb desktop-file-utils)
+# through the ALSA pulse plugin), a real X server for screenshots, the .desktop validator;
+# speech for the voice tests and benchmark, nftables and ip for its packet loss.
+TEST_APT=(pulseaudio pulseaudio-utils libasound2-plugins xvfb desktop-file-utils
+    espeak-ng nftables iproute2)
 # What building the .deb needs.
 PACKAGE_APT=(dpkg-dev fakeroot desktop-file-utils)
 

@@ -49,3 +49,13 @@ def test_first_frame_and_call_cpu_and_server_load() -> None:
     load = run("server_load.py", "--clients", "40", "--rooms", "4", "--duration", "2")
     assert load["clients"] == 40 and load["login_ms"]["n"] == 40 and load["errors"] == 0
     assert load["fanout_ms"]["n"] > 0
+
+
+@pytest.mark.timeout(300)
+def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
+    result = run("audio_path.py", "--cases", "clean", "--duration", "5")
+    stacks = {r["stack"]: r for r in result["runs"]}
+    assert set(stacks) == {"huddle", "stock"}
+    for r in stacks.values():
+        assert r["mouth_to_ear_ms"]["n"] > 0 and r["mouth_to_ear_ms"]["p50"] is not None
+        assert {"per_minute", "silent_percent", "longest_ms"} <= r["glitches"].keys()

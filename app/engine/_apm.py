@@ -56,6 +56,7 @@ class AudioProcessor:
         self._capture_rest = np.zeros(0, np.int16)
         self._render_rest = np.zeros(0, np.int16)
         self._render_delay = 0.0
+        self._capture_delay = 0.0
         self._rendering_until = 0.0
         self.cpu_seconds = 0.0
         self.frames = 0
@@ -144,6 +145,7 @@ class AudioProcessor:
     def capture(self, block: np.ndarray, input_delay: float) -> np.ndarray:
         """The microphone's ``block`` (heard ``input_delay`` s ago), processed; the output
         lags the input by less than one 10 ms frame only when blocks are not 10 ms."""
+        self._capture_delay = input_delay
         if self._apm is None:
             return block
         data = np.concatenate([self._capture_rest, block]) if len(self._capture_rest) else block
@@ -176,6 +178,8 @@ class AudioProcessor:
             "agc": self.agc,
             "active": self.active,
             "frames": self.frames,
+            "speaker_delay_ms": round(self._render_delay * 1000, 1),
+            "microphone_delay_ms": round(self._capture_delay * 1000, 1),
             "ms_per_frame": round(1000 * self.cpu_seconds / self.frames, 3)
             if self.frames
             else None,

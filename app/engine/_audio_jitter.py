@@ -56,6 +56,10 @@ REFERENCE_PACKETS = 100
 """A packet's relative delay is against the fastest of the 2 s of packets before it."""
 LEVEL_WINDOW = 25
 """The level's minimum is taken over this many speaker reads (about 250 ms)."""
+CATCH_UP = RATE * 40 // 1000
+"""Further than this above the target, it cuts at every read instead of every 250 ms."""
+FAST_FORWARD = RATE * 200 // 1000
+"""Further than this above the target, whole packets are dropped to get back to it."""
 MAX_TARGET = RATE * 300 // 1000
 RESET_GAP = RATE * 2
 """A timestamp jump beyond this (the sender restarted) starts the buffer again."""
@@ -336,17 +340,31 @@ class AudioJitterBuffer:
         return True
 
     def _adjust(self) -> None:
-        """Steer the level to the target: cut or stretch a pitch period."""
+        """Steer the level to the target: cut or stretch a pitch period. Far above the target
+        (a backlog after a stall) it cuts at every read, and beyond ``FAST_FORWARD`` it drops
+        whole packets: getting the delay back matters more than those few hundred ms."""
         if len(self._slack) < LEVEL_WINDOW:
             return
         lowest = min(self._slack)
-        if lowest > self._target + HYSTERESIS and len(self._pcm) >= PACKET:
+        excess = lowest - self._target
+        if excess > FAST_FORWARD and self._packets:
+            while self._pending() > self._target + PACKET and self._packets:
+                self._packets.pop(self._next, None)
+                self._next += PACKET
+                self.stats["accelerated_ms"] += PACKET * 1000 / RATE
+            self._slack.clear()
+        elif excess > HYSTERESIS and len(self._pcm) >= PACKET:
             cut = _cut(self._pcm[:PACKET])
             if cut is not None:
                 removed = PACKET - len(cut)
                 self._pcm = np.concatenate([cut, self._pcm[PACKET:]])
                 self.stats["accelerated_ms"] += removed * 1000 / RATE
-                self._slack.clear()
+                if excess < CATCH_UP:
+                    self._slack.clear()
+                else:  # keep going at the next read
+                    self._slack = collections.deque(
+                        (v - removed for v in self._slack), maxlen=LEVEL_WINDOW
+                    )
         elif lowest < self._target // 3 and len(self._pcm) >= PACKET:
             longer = _stretch(self._pcm[:PACKET])
             if longer is not None:

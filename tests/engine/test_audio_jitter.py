@@ -167,3 +167,17 @@ def test_the_decoder_conceals_with_plc_or_fec(fec: bool) -> None:
     assert len(concealed) == PACKET
     assert np.abs(concealed).max() > 1000
     decoder.close()
+
+
+def test_a_backlog_after_a_stall_is_worked_off_quickly() -> None:
+    """Half a second of packets arrive at once (the receiving loop stalled): the extra delay
+    is gone within a couple of seconds, not at 4 % speed over half a minute."""
+    clock = Clock()
+    buffer = AudioJitterBuffer(clock)
+    timed = [
+        (max(t, 1.5) if 50 <= p.sequence_number < 75 else t, p) for t, p in steady(opus_packets(6))
+    ]
+    played, levels = play(buffer, clock, timed, 6)
+    assert max(levels[150:160]) > 200  # the stall did pile audio up
+    assert max(levels[-100:]) < 60  # and it was worked off
+    assert abs(dominant_frequency(played[-RATE:]) - TONE) < 5
