@@ -8,7 +8,7 @@ reference. The delay between the two is told to the canceller from PortAudio's o
 timestamps on both sides (output latency + input latency), so it follows the playout delay.
 
 Without the ``livekit`` package the microphone is sent unprocessed and the engine says so
-once (``AUDIO_PROCESSING_UNAVAILABLE``).
+once (``deviceError`` with ``AUDIO_PROCESSING_UNAVAILABLE``).
 """
 
 from __future__ import annotations

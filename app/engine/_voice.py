@@ -7,10 +7,11 @@ when it opens a speaker; the switches (``enable_aec`` and the rest) land in ``co
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from app.media.audio import BlockHook, audio_devices
+from app.protocol.errors import ErrorCode
 
 from . import _aiortc_seams as seams
 from ._apm import AudioProcessor, looks_like_headset
@@ -20,8 +21,12 @@ log = logging.getLogger("huddle.engine")
 
 
 class Voice:
-    def __init__(self, config: EngineConfig) -> None:
+    def __init__(
+        self, config: EngineConfig, on_error: Callable[[int, str], None] | None = None
+    ) -> None:
         self.config = config
+        self._on_error = on_error
+        self._reported = False
         self._processor: AudioProcessor | None = None
         self._speaker_name = ""
         if config.opus_fec:
@@ -44,8 +49,13 @@ class Voice:
         return self._processor
 
     def capture_hook(self) -> BlockHook:
-        """What a microphone's blocks go through (built on first use)."""
-        return self.processor().capture
+        """What a microphone's blocks go through (built on first use). Says once, as a
+        ``deviceError``, when the processing asked for cannot run."""
+        processor = self.processor()
+        if processor.unavailable and not self._reported and self._on_error is not None:
+            self._reported = True
+            self._on_error(int(ErrorCode.AUDIO_PROCESSING_UNAVAILABLE), "microphone")
+        return processor.capture
 
     def speaker_hook(self, device: int | str | None) -> BlockHook:
         """What sees every block a speaker plays; notes whether the speaker is a headset."""

@@ -131,7 +131,10 @@ class Engine:
         self._room_tasks: set[asyncio.Task[Any]] = set()
         self._serial: asyncio.Queue[Callable[[], Awaitable[None]]] | None = None
         self._mixer = Mixer()
-        self._voice = _voice.Voice(self.config)  # #10: echo canceller, noise suppression
+        # #10: echo canceller, noise suppression, gain control
+        self._voice = _voice.Voice(
+            self.config, lambda code, what: self._emit("deviceError", code, what)
+        )
         self._speaker: Speaker | None = None
         self._speaker_state = "closed"
         self._sound_level_interval: float | None = None

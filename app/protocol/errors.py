@@ -93,6 +93,7 @@ class ErrorCode(enum.IntEnum):
     SCREEN_CAPTURE_UNAVAILABLE = 7007
     MEDIA_FILE_ERROR = 7008
     CODEC_UNSUPPORTED = 7009
+    AUDIO_PROCESSING_UNAVAILABLE = 7010
 
     # 8xxx: the engine's connection and state (engine-side)
     SERVER_UNREACHABLE = 8001
@@ -188,6 +189,10 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SCREEN_CAPTURE_UNAVAILABLE: "Screen capture needs a graphical display.",
     ErrorCode.MEDIA_FILE_ERROR: "The media file could not be opened or decoded.",
     ErrorCode.CODEC_UNSUPPORTED: "The video codec is not available on this machine.",
+    ErrorCode.AUDIO_PROCESSING_UNAVAILABLE: (
+        "Echo cancellation and noise suppression are not available (the livekit package is "
+        "missing); the microphone is sent unprocessed."
+    ),
     ErrorCode.SERVER_UNREACHABLE: "The room service could not be reached.",
     ErrorCode.REQUEST_TIMEOUT: "The room service did not answer in time.",
     ErrorCode.CONNECTION_LOST: "The connection to the room service was lost.",
