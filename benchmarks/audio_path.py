@@ -499,11 +499,40 @@ async def noise_case(rig: Rig, seconds: float) -> dict[str, Any]:
     return out
 
 
+def processing_cpu(seconds: float = 20.0) -> dict[str, float]:
+    """CPU of WebRTC's processing (``app/engine/_apm.py``) alone, in % of one core: this
+    process's CPU time over the audio time processed (speaker reference and microphone)."""
+    import resource
+
+    from app.engine._apm import AudioProcessor
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    rng = np.random.default_rng(0)
+    blocks = [rng.normal(0, 2000, 480).astype(np.int16) for _ in range(50)]
+    out = {}
+    for name, parts in {
+        "aec_ns": {"aec": True, "ans": True, "agc": False},
+        "aec_ns_agc": {"aec": True, "ans": True, "agc": True},
+        "ns": {"aec": False, "ans": True, "agc": False},
+    }.items():
+        processor = AudioProcessor(**parts)
+        start = cpu()
+        for i in range(int(seconds * 100)):
+            processor.render(blocks[i % 50], 0.02)
+            processor.capture(blocks[(i + 3) % 50], 0.02)
+        out[name] = round(100 * (cpu() - start) / seconds, 2)
+    return out
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     cases = args.cases.split(",")
     stacks = args.stacks.split(",")
     rig = start_rig()
     result: dict[str, Any] = {"machine": machine(), "runs": []}
+    result["processing_cpu_percent"] = processing_cpu(min(20.0, args.duration))
     started = time.monotonic()
     try:
         for case, loss in (("clean", 0.0), ("loss5", 5.0), ("loss10", 10.0)):
@@ -564,6 +593,7 @@ def markdown(result: dict[str, Any]) -> str:
             f"AEC on {e['aec_on']['echo_attenuation_db']} dB; near end in double talk "
             f"attenuated {e.get('double_talk_attenuation_db')} dB"
         )
+    text += f"\n\nWebRTC processing CPU, % of one core: {result['processing_cpu_percent']}"
     if "noise" in result:
         n = result["noise"]
         text += (

@@ -8,8 +8,9 @@ its capacity and never shrinks. This one works like WebRTC's NetEq, in miniature
   matters, at the playout clock.
 * The target level comes from measured arrival jitter: each packet's transit time against
   the fastest packet of the two seconds before it (its relative delay, as NetEq measures
-  it), the 95th percentile of that over the last three seconds, plus a small margin. Lost
-  packets do not arrive, so loss never raises the target; late packets do.
+  it), the 95th percentile of that over the last six seconds, plus a small margin; delay
+  peaks that recur (more than a few in those six seconds) raise it to their median height.
+  Lost packets do not arrive, so loss never raises the target; late packets do.
 * Above the target (after a burst, a jitter spike that is over, the sender's clock running
   fast) it accelerates: one pitch period (or 10 ms of silence) is cut out with a crossfade.
   Below it (the sender's clock running slow) it stretches by a pitch period. No whole frames
@@ -50,8 +51,10 @@ MARGIN = RATE * 5 // 1000
 """Kept above the measured jitter so a usual arrival never meets an empty buffer."""
 HYSTERESIS = RATE * 10 // 1000
 """Accelerate only when the level has stayed this far above the target."""
-WINDOW_PACKETS = 150
-"""Relative delays of the last 3 s of packets make the target."""
+WINDOW_PACKETS = 300
+"""Relative delays of the last 6 s of packets make the target."""
+PEAKS = 3
+"""This many delay peaks (stalls) in the window, and the target covers them."""
 REFERENCE_PACKETS = 100
 """A packet's relative delay is against the fastest of the 2 s of packets before it."""
 LEVEL_WINDOW = 25
@@ -250,7 +253,18 @@ class AudioJitterBuffer:
     def _update_target(self) -> None:
         if len(self._delays) < 5:
             return
-        jitter = np.percentile(np.fromiter(self._delays, np.float64), 95)
+        delays = np.fromiter(self._delays, np.float64)
+        jitter = float(np.percentile(delays, 95))
+        # Delay peaks that keep coming (a sender or loop that stalls every few seconds) are
+        # too rare for the quantile but cost a gap each: ride them out, as NetEq's peak
+        # detector does.
+        high = delays > max(2 * jitter, jitter + HYSTERESIS)
+        if high.any():
+            # One stall delays a run of packets: each run is one peak, as high as its highest.
+            starts = np.flatnonzero(high & ~np.concatenate([[False], high[:-1]]))
+            if len(starts) >= PEAKS:
+                heights = np.maximum.reduceat(np.where(high, delays, 0.0), starts)
+                jitter = max(jitter, float(np.median(heights)))
         self._target = int(min(MAX_TARGET, jitter + MARGIN))
 
     @property
