@@ -936,7 +936,9 @@ class Engine:
 
     def audio_stats(self) -> dict[str, Any]:
         """Voice processing and each played stream's jitter buffer, for benchmarks and logs."""
-        return self._voice.stats(self._playbacks.values())
+        stats = self._voice.stats(self._playbacks.values())
+        stats["speaker_underflows"] = self._speaker.underflows if self._speaker else None
+        return stats
 
     async def enable_video_capture_device(self, stream: LocalStream, enable: bool) -> None:
         """Turn the stream's camera off (the device is released, black is sent) or on again.

@@ -373,6 +373,8 @@ class Speaker:
         self.played = played
         self._stream: Any = None
         self.frames_played = 0
+        self.underflows = 0
+        """Callbacks PortAudio reported as late (the device played silence meanwhile)."""
 
     @classmethod
     async def open(
@@ -408,6 +410,8 @@ class Speaker:
         mono = self.mixer.read_mono(frames)
         outdata[:] = mono[:, None]
         self.frames_played += frames
+        if status and getattr(status, "output_underflow", False):
+            self.underflows += 1
         played = self.played
         if played is not None:
             stream = self._stream
