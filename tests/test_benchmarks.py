@@ -107,3 +107,13 @@ def test_publisher_fanout_compares_encode_per_player_and_once() -> None:
         assert r["viewer"]["frames"] > 0 and r["viewer"]["verified"] > 0
         assert r["encoders"] == (0 if mode == "per-player" else 2)  # video and audio
     assert set(result["cpu_over_fewest_viewers"]) == {"per-player", "once"}
+
+
+@pytest.mark.timeout(300)
+def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
+    result = run("audio_path.py", "--cases", "clean", "--duration", "5")
+    stacks = {r["stack"]: r for r in result["runs"]}
+    assert set(stacks) == {"huddle", "stock"}
+    for r in stacks.values():
+        assert r["mouth_to_ear_ms"]["n"] > 0 and r["mouth_to_ear_ms"]["p50"] is not None
+        assert {"per_minute", "silent_percent", "longest_ms"} <= r["glitches"].keys()
