@@ -19,9 +19,11 @@ RUNTIME_APT=(
 # What the tests add: real audio devices (PulseAudio null sink and sine source, reached
 # through the ALSA pulse plugin), a real X server for screenshots, the .desktop validator,
 # a real browser for the JavaScript SDK and the web app (driven headless over CDP), Janus (the
-# SFU tests start it) and iproute2 (its test interface).
+# SFU tests start it), iproute2 (its test interface); speech for the voice tests and benchmark,
+# nftables for its packet loss.
 TEST_APT=(
     pulseaudio pulseaudio-utils libasound2-plugins xvfb desktop-file-utils chromium janus iproute2
+    espeak-ng nftables
 )
 # What building the .deb needs.
 PACKAGE_APT=(dpkg-dev fakeroot desktop-file-utils)

@@ -155,6 +155,14 @@ def start_xvfb() -> str | None:
 
 
 def stop_all() -> None:
+    # Close what the tests left open before its sound server goes (see app/media/audio.py,
+    # _PortAudioStream): PortAudio would otherwise abort them at exit, cancelling a callback
+    # thread that may be inside Python.
+    from app.media.audio import close_all_streams
+
+    left = close_all_streams()
+    if left:
+        print(f"\nPortAudio streams left open by the tests, closed at the end: {left}")
     for process in (PULSE.process if PULSE else None, _XVFB):
         if process is not None and process.poll() is None:
             process.terminate()

@@ -136,3 +136,12 @@ def test_network_conditions_harness_measures_both_stacks_and_a_signalling_cut() 
     assert "events" in rows[("huddle", "sigcut")] and "event_gap_ms" in rows[("huddle", "sigcut")]
     leftovers = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert result["namespaces"] and not set(result["namespaces"]) & set(leftovers.split())
+
+
+def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
+    result = run("audio_path.py", "--cases", "clean", "--duration", "5")
+    stacks = {r["stack"]: r for r in result["runs"]}
+    assert set(stacks) == {"huddle", "stock"}
+    for r in stacks.values():
+        assert r["mouth_to_ear_ms"]["n"] > 0 and r["mouth_to_ear_ms"]["p50"] is not None
+        assert {"per_minute", "silent_percent", "longest_ms"} <= r["glitches"].keys()

@@ -31,6 +31,13 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   lost on its own unused encoder. For tracks that ask (``huddle_encoded_feedback``), the
   sender's keyframe request and REMB handling also call the track's ``keyframe_requested()``
   and ``bitrate_estimated(bps)``, so the shared encoder behind it hears every player.
+* ``opus_options``: aiortc opens its Opus encoder with only ``application=voip``; the engine
+  adds in-band FEC (with the loss rate it plans for) by its settings, and advertises
+  ``useinbandfec=1`` in the Opus fmtp (process-wide: aiortc keeps one codec table). The
+  shared encoder (``_encoder.SharedEncoder``, which does not go through aiortc's
+  ``get_encoder``) opens its libopus with the same ``opus_encoder_options``.
+* The audio receiver's jitter buffer is replaced the same way as the video one, with
+  ``app/engine/_audio_jitter.py`` (the speaker pulls from it).
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -66,6 +73,9 @@ _host_addresses: contextvars.ContextVar[list[str] | None] = contextvars.ContextV
 )
 _bitrate_cap: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "huddle_bitrate_cap", default=None
+)
+_opus_options: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "huddle_opus_options", default=None
 )
 _installed: set[str] = set()
 
@@ -104,6 +114,11 @@ def install() -> None:
         @functools.wraps(original_encoder)
         def get_encoder(codec: Any) -> Any:
             encoder = original_encoder(codec)
+            opus = _opus_options.get()
+            if opus is not None and codec.mimeType.lower() == "audio/opus":
+                context = getattr(encoder, "codec", None)
+                if context is not None and not context.is_open:
+                    context.options = {**context.options, **opus}
             cap = _bitrate_cap.get()
             if cap is None or not hasattr(type(encoder), "target_bitrate"):
                 return encoder
@@ -114,6 +129,7 @@ def install() -> None:
 
         aiortc.rtcrtpsender.get_encoder = get_encoder
         _installed.add("bitrate_cap")
+        _installed.add("opus_options")
 
     receiver_class = aiortc.rtcrtpreceiver.RTCRtpReceiver
     original_handle = getattr(receiver_class, "_handle_rtp_packet", None)
@@ -216,6 +232,36 @@ def bitrate_cap(bits_per_second: int | None) -> contextlib.AbstractContextManage
     return _setting(_bitrate_cap, bits_per_second, "bitrate_cap")
 
 
+OPUS_PLANNED_LOSS = 10
+"""The loss rate (%) the Opus encoder is told to plan for when FEC is on: libopus adds FEC
+only when this is above zero, and spends more of the bitrate on it the higher it is."""
+
+
+def opus_options(*, fec: bool) -> contextlib.AbstractContextManager[None]:
+    """Opus encoders created by tasks started within this block use in-band FEC (or not).
+
+    (DTX is not offered: FFmpeg's libopus wrapper, which PyAV ships, has no option for it.)"""
+    return _setting(_opus_options, opus_encoder_options(fec=fec), "opus_options")
+
+
+def opus_encoder_options(*, fec: bool) -> dict[str, str]:
+    """The libopus options (FFmpeg's names) for in-band FEC on or off; with it on, our
+    offers and answers also advertise ``useinbandfec=1``."""
+    if fec:
+        advertise_opus_fec()
+    return {"fec": "1" if fec else "0", "packet_loss": str(OPUS_PLANNED_LOSS if fec else 0)}
+
+
+def advertise_opus_fec() -> None:
+    """Put ``useinbandfec=1`` in the Opus fmtp of every offer and answer from now on (the
+    receiver's way of asking for FEC, RFC 7587). aiortc has one codec table per process."""
+    import aiortc.codecs
+
+    for codec in aiortc.codecs.CODECS["audio"]:
+        if codec.mimeType.lower() == "audio/opus":
+            codec.parameters["useinbandfec"] = 1
+
+
 _JITTER_ATTRIBUTE = "_RTCRtpReceiver__jitter_buffer"
 _DECODER_ATTRIBUTES = (
     "_RTCRtpReceiver__codecs",
@@ -239,7 +285,8 @@ class _NoNacks:
 
 
 def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
-    """Replace a video receiver's jitter buffer before any packet reaches it. A buffer with
+    """Replace a receiver's jitter buffer (video: ``jitterbuffer.FrameJitterBuffer``, audio:
+    ``_audio_jitter.AudioJitterBuffer``) before any packet reaches it. A buffer with
     ``nacks_due()`` also takes over the NACKs: the packet handler sends what it says is due."""
     _require("use_jitter_buffer")
     current = getattr(receiver, _JITTER_ATTRIBUTE, None)
@@ -249,8 +296,8 @@ def use_jitter_buffer(receiver: Any, buffer: Any) -> None:
         or not all(hasattr(receiver, name) for name in _DECODER_ATTRIBUTES)
     ):
         raise SeamUnavailable(
-            f"this aiortc ({_versions()['aiortc']}) keeps no video jitter buffer where Huddle "
-            "expects one; set EngineConfig(jitter_buffer='stock')"
+            f"this aiortc ({_versions()['aiortc']}) keeps no jitter buffer where Huddle "
+            "expects one; set EngineConfig(jitter_buffer='stock', audio_jitter_buffer='stock')"
         )
     setattr(receiver, _JITTER_ATTRIBUTE, buffer)
     if hasattr(buffer, "nacks_due"):

@@ -17,7 +17,8 @@ player's :class:`EncodedTrack`:
   next keyframe, which it asks for, instead of slowing everyone down.
 
 The codec settings are aiortc 1.16's own (``aiortc/codecs/vpx.py``, ``h264.py``, ``opus.py``),
-so what goes on the wire is what aiortc's per-sender encoders made.
+so what goes on the wire is what aiortc's per-sender encoders made (Opus with the engine's
+in-band FEC options in both).
 """
 
 from __future__ import annotations
@@ -128,14 +129,15 @@ class _VideoCodec:
 
 
 class _OpusCodec:
-    """libopus with aiortc's settings (48 kHz stereo, 20 ms frames, VoIP)."""
+    """libopus with aiortc's settings (48 kHz stereo, 20 ms frames, VoIP), plus ``options``
+    (the engine's in-band FEC, ``_aiortc_seams.opus_encoder_options``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: dict[str, str] | None = None) -> None:
         self._context: Any = av.CodecContext.create("libopus", "w")
         self._context.bit_rate = 96000
         self._context.format = "s16"
         self._context.layout = "stereo"
-        self._context.options = {"application": "voip"}
+        self._context.options = {"application": "voip", **(options or {})}
         self._context.sample_rate = OPUS_RATE
         self._context.time_base = OPUS_TIME_BASE
         self._resampler = av.AudioResampler(
@@ -233,8 +235,10 @@ class SharedEncoder:
         open_source: Callable[[], MediaStreamTrack | None],
         cap_bps: Callable[[], int],
         spawn: Spawn,
+        opus_options: dict[str, str] | None = None,
     ) -> None:
         self.kind = kind
+        self._opus_options = opus_options
         self.codec = codec
         self._open_source = open_source
         self._cap_bps = cap_bps
@@ -309,7 +313,7 @@ class SharedEncoder:
         loop = asyncio.get_running_loop()
         # A codec per run: a cancelled run's last encode may still be finishing in its thread.
         video = _VideoCodec(self.codec) if self.kind == "video" else None
-        opus = _OpusCodec() if self.kind == "audio" else None
+        opus = _OpusCodec(self._opus_options) if self.kind == "audio" else None
         while True:
             try:
                 frame = await source.recv()

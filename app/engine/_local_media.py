@@ -1,5 +1,6 @@
 """Local media (livekit's ``media_devices``): devices, local streams, the speaker and its mixer,
-and sound levels.
+the voice processing between them (``_voice.Voice``: echo cancellation with the speaker as
+reference, noise suppression, gain control), and sound levels.
 
 Knows nothing of rooms: publishing subscribes to the streams made here, playing writes into
 the mixer through :meth:`LocalMedia.audio_output`.
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from aiortc.mediastreams import MediaStreamTrack
 
@@ -30,11 +32,15 @@ from app.media.devices import list_cameras, list_microphones, list_speakers
 from app.protocol.errors import ErrorCode
 
 from ._tasks import TaskGroup
+from ._voice import Voice
 from .config import CameraConfig, CustomConfig, EngineConfig, ScreenConfig
 from .data import DeviceLists, SoundLevel
 from .errors import DeviceError, HuddleError, raise_as
 from .events import Emit
 from .streams import LocalStream, SourceSwitch
+
+if TYPE_CHECKING:
+    from ._player import Playback
 
 log = logging.getLogger("huddle.engine")
 
@@ -54,8 +60,11 @@ class LocalMedia:
         self._stream_levels = stream_levels
         self.streams: list[LocalStream] = []
         self.mixer = Mixer()
+        # #10: echo canceller, noise suppression, gain control; says once if unavailable
+        self.voice = Voice(config, lambda code, what: self._emit("deviceError", code, what))
         self._speaker: Speaker | None = None
         self._speaker_state = "closed"
+        self._closed = False
         self._sound_level_interval: float | None = None
         self._sound_level_task: asyncio.Task[None] | None = None
 
@@ -173,7 +182,9 @@ class LocalMedia:
         """The microphone, opened after ``video``: if this is cancelled (the stream will not
         be made), the camera or screen already opened is released too."""
         try:
-            return await MicrophoneSource.open(device), _microphone_name(device)
+            process = self.voice.capture_hook()  # #10: echo canceller, noise suppression
+            source = await MicrophoneSource.open(device, process=process)
+            return source, _microphone_name(device)
         except MediaError as exc:
             failed(exc, None)
             return None
@@ -196,7 +207,8 @@ class LocalMedia:
         if stream.audio is None:
             raise DeviceError(ErrorCode.INVALID_STATE, "The stream was created without audio.")
         try:
-            source = await MicrophoneSource.open(device)
+            process = self.voice.capture_hook()  # #10: echo canceller, noise suppression
+            source = await MicrophoneSource.open(device, process=process)
         except MediaError as exc:
             raise_as(DeviceError, exc)
         await stream.audio.replace(source, _microphone_name(device))
@@ -221,7 +233,7 @@ class LocalMedia:
 
     def audio_output(self) -> MixerInput | None:
         """A mixer input for a played stream's audio; opens the speaker on first use."""
-        if self._config.speaker is False:
+        if self._config.speaker is False or self._closed:
             return None
         if self._speaker_state == "closed":
             self._speaker_state = "opening"
@@ -240,12 +252,30 @@ class LocalMedia:
     async def _open_speaker(self) -> None:
         device = None if self._config.speaker in (None, True) else self._config.speaker
         try:
-            self._speaker = await Speaker.open(device, self.mixer)  # type: ignore[arg-type]
+            speaker = await Speaker.open(
+                device,  # type: ignore[arg-type]
+                self.mixer,
+                played=self.voice.speaker_hook(device),  # #10: the echo canceller's reference
+            )
+            if self._closed:  # the engine was destroyed while the device opened
+                speaker.close()
+                return
+            old, self._speaker = self._speaker, speaker
+            if old is not None:  # two opens overlapped (a switch while the first opened)
+                old.close()
             self._speaker_state = "open"
         except MediaError as exc:
             self._speaker_state = "failed"
             log.warning("no speaker: %s", exc.message)
             self._emit("deviceError", int(exc.code), exc.device or "speaker")
+
+    # ------------------------------------------------------------ voice processing (#10)
+
+    def audio_stats(self, playbacks: Iterable[Playback]) -> dict[str, Any]:
+        """Voice processing, each played stream's jitter buffer and the speaker's underflows."""
+        stats = self.voice.stats(playbacks)
+        stats["speaker_underflows"] = self._speaker.underflows if self._speaker else None
+        return stats
 
     # ------------------------------------------------------------ sound levels
 
@@ -281,6 +311,7 @@ class LocalMedia:
 
     async def aclose(self) -> None:
         """Release every local stream's devices and the speaker. Safe to call twice."""
+        self._closed = True  # a speaker still opening closes itself when it is open
         self._sound_level_interval = None
         for stream in list(self.streams):
             await stream._close()

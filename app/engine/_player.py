@@ -25,6 +25,7 @@ from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 
 from . import _aiortc_seams as seams
+from ._audio_jitter import AudioJitterBuffer
 from ._peer import (
     RTT_CHANNEL,
     PeerLink,
@@ -76,6 +77,7 @@ class Playback:
         self._jitter: FrameJitterBuffer | None = None
         self._meter = QualityMeter(stream_id)
         self._mixer_input: MixerInput | bool | None = None
+        self._audio_buffer: AudioJitterBuffer | None = None
         self._offer_timer: asyncio.TimerHandle | None = None
         self._failures = 0
         self.stopped = False
@@ -167,6 +169,11 @@ class Playback:
                     buffer = FrameJitterBuffer(playout=self._peer.config.playout_delay)
                     self._jitter = self._latency.buffer = buffer
                     seams.use_jitter_buffer(transceiver.receiver, buffer)
+            elif (
+                transceiver.kind == "audio" and self._peer.config.audio_jitter_buffer == "adaptive"
+            ):
+                self._audio_buffer = AudioJitterBuffer()  # the speaker pulls from it (#10)
+                seams.use_jitter_buffer(transceiver.receiver, self._audio_buffer)
         await set_local_description(self._peer, pc, await pc.createAnswer())
         if "\nm=application " not in sdp:
             # No RTT channel offered (the other end is an SFU, which does not pass players'
@@ -185,6 +192,11 @@ class Playback:
                     if self._jitter is not None:  # the SFU answers NACKs: its round trip
                         self._jitter.observe_rtt(rtt / 1000)
             await asyncio.sleep(PING_INTERVAL)
+
+    @property
+    def audio_buffer(self) -> AudioJitterBuffer | None:
+        """The adaptive jitter buffer the speaker pulls this stream's audio from (#10)."""
+        return self._audio_buffer
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         reader = asyncio.create_task(self._read(track), name=f"huddle-play-{track.kind}")
@@ -241,14 +253,19 @@ class Playback:
         self.set_state(PlayerState.PLAYING)
 
     def _play_audio(self, frame: Any) -> None:
-        if self.audio_muted:
-            return
         if self._mixer_input is None:
             self._mixer_input = self._link.audio_output()
             if self._mixer_input is None:
                 self._mixer_input = False  # no speaker: do not ask again
         if self._mixer_input:
-            self._mixer_input.write(frame)
+            self._mixer_input.muted = self.audio_muted
+            if (
+                self._audio_buffer is not None
+                and self._mixer_input.source is not self._audio_buffer
+            ):
+                self._mixer_input.attach(self._audio_buffer)  # pulled by the speaker from now on
+            if not self.audio_muted:
+                self._mixer_input.write(frame)
 
     # ------------------------------------------------------------ ending
 
@@ -279,6 +296,8 @@ class Playback:
 
     async def _close_pc(self) -> None:
         pc, self._pc = self._pc, None
+        if self._audio_buffer is not None:
+            self._audio_buffer.close()
         if self._pinger is not None:
             self._pinger.cancel()
             self._pinger = None

@@ -170,6 +170,7 @@ class Publication:
                 open_source=lambda: self._publish_track(kind),
                 cap_bps=self._bitrate_cap,
                 spawn=self._link.spawn,
+                opus_options=seams.opus_encoder_options(fec=self._link.config.opus_fec),
             )
         return encoder
 
@@ -187,9 +188,13 @@ class Publication:
         if peer is None:
             return
         if signal.kind == "answer" and signal.sdp:
-            # The sender's encoder is made by a task started here, so the cap applies to it
-            # (with a shared encoder, the sender's only packetizes; the cap is applied there).
-            with seams.bitrate_cap(self._bitrate_cap()):
+            # The sender's encoder is made by a task started here, so the cap and the Opus
+            # options apply to it (with a shared encoder, the sender's only packetizes; both
+            # are applied in the SharedEncoder).
+            with (
+                seams.bitrate_cap(self._bitrate_cap()),
+                seams.opus_options(fec=self._link.config.opus_fec),  # #10
+            ):
                 await peer.pc.setRemoteDescription(RTCSessionDescription(signal.sdp, "answer"))
         elif signal.kind == "candidate" and signal.candidate is not None:
             await add_remote_candidate(peer.pc, signal.candidate)

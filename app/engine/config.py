@@ -43,6 +43,23 @@ class EngineConfig:
     jitter_buffer: Literal["frame", "stock"] = "frame"
     """Video jitter buffer: "frame" releases each frame as soon as it is complete (Huddle's);
     "stock" is aiortc's, which waits for the next frame to begin (~33 ms more at 30 fps)."""
+    audio_jitter_buffer: Literal["adaptive", "stock"] = "adaptive"
+    """Audio playout: "adaptive" is Huddle's (the speaker pulls from a buffer sized by the
+    measured jitter, with Opus loss concealment and FEC); "stock" is aiortc's fixed 80 ms
+    buffer feeding the mixer."""
+    enable_aec: bool = True
+    """Acoustic echo cancellation on the microphone, with the speaker as reference (ZEGO
+    Express ``enableAEC``). Skipped while ``headset`` says a headset is in use."""
+    enable_ans: bool = True
+    """Noise suppression on the microphone (Express ``enableANS``)."""
+    enable_agc: bool = False
+    """Automatic gain control on the microphone (Express ``enableAGC``)."""
+    headset: bool | None = None
+    """A headset is in use, so the speaker cannot be heard by the microphone and echo
+    cancellation is skipped. None: guess from the speaker's name."""
+    opus_fec: bool = True
+    """Opus in-band forward error correction: each packet also carries a coarse copy of the
+    one before, which the receiver uses when that one is lost (``useinbandfec=1``)."""
     media_mode: Literal["p2p", "sfu"] | None = None
     """The media mode asked for when this engine creates a room: "p2p" (each player gets its
     own copy from the publisher) or "sfu" (each stream goes once to the service's SFU). None:
@@ -67,6 +84,11 @@ class EngineConfig:
     def __post_init__(self) -> None:
         if self.media_mode not in (None, "p2p", "sfu"):
             raise ValueError(f"media_mode must be 'p2p', 'sfu' or None, got {self.media_mode!r}")
+        if self.audio_jitter_buffer not in ("adaptive", "stock"):
+            raise ValueError(
+                "audio_jitter_buffer must be 'adaptive' or 'stock', "
+                f"got {self.audio_jitter_buffer!r}"
+            )
         if self.jitter_buffer not in ("frame", "stock"):
             raise ValueError(
                 f"jitter_buffer must be 'frame' or 'stock', got {self.jitter_buffer!r}"

@@ -9,7 +9,8 @@ The engine is a facade over its parts (``docs/architecture.md``, "The engine's p
 
 * ``_session.RoomSession``: socket, login, heartbeat, reconnection, the one dispatcher and the
   ordered signalling queue;
-* ``_local_media.LocalMedia``: devices, local streams, the speaker and mixer, sound levels;
+* ``_local_media.LocalMedia``: devices, local streams, the speaker and mixer, the voice
+  processing (``_voice.Voice``), sound levels;
 * ``_publishing.Publishing``: published streams, one ``_publisher.Publication`` each;
 * ``_playing.Playing``: played streams, one ``_player.Playback`` each;
 * ``_messages.Messaging``: broadcast, barrage and custom commands.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from app.media.audio import MixerInput
 from app.protocol import messages as m
@@ -255,6 +257,28 @@ class Engine:
         """Stop publishing the stream and release its devices. Safe to call twice."""
         await self._publishing.stop_stream(stream)
         await self._local_media.destroy_stream(stream)
+
+    # ------------------------------------------------------------ voice processing (#10)
+
+    def enable_aec(self, enable: bool) -> None:
+        """Echo cancellation on the microphone (Express ``enableAEC``), also mid-call."""
+        self._local_media.voice.configure(aec=enable)
+
+    def enable_ans(self, enable: bool) -> None:
+        """Noise suppression on the microphone (Express ``enableANS``), also mid-call."""
+        self._local_media.voice.configure(ans=enable)
+
+    def enable_agc(self, enable: bool) -> None:
+        """Automatic gain control on the microphone (Express ``enableAGC``), also mid-call."""
+        self._local_media.voice.configure(agc=enable)
+
+    def enable_headset_mode(self, enable: bool | None) -> None:
+        """A headset is worn (True: echo cancellation is skipped), or None: guess by name."""
+        self._local_media.voice.configure(headset=enable)
+
+    def audio_stats(self) -> dict[str, Any]:
+        """Voice processing and each played stream's jitter buffer, for benchmarks and logs."""
+        return self._local_media.audio_stats(self._playing.playbacks.values())
 
     # ------------------------------------------------------------ publishing
 

@@ -1,18 +1,27 @@
 """Microphone and speaker through sounddevice (PortAudio), at 48 kHz.
 
-Every played stream writes into one :class:`Mixer`; the speaker's PortAudio callback pulls the
-sum. PortAudio is loaded on first use, so a machine without it (or without a sound card) still
-runs everything else and gets a clear NO_MICROPHONE / NO_SPEAKER error here.
+Every played stream is an input of one :class:`Mixer`; the speaker's PortAudio callback pulls
+the sum, in 10 ms blocks. An input either pulls from a source of its own (the engine's
+adaptive jitter buffer) or is written decoded frames. The microphone captures 10 ms blocks and
+keeps at most a few of them: nobody reading means old audio is dropped, never sent late.
+Both take an optional hook called on their PortAudio thread (the engine's echo canceller:
+the microphone's blocks go through it, the speaker's output is its reference). PortAudio is
+loaded on first use, so a machine without it (or without a sound card) still runs everything
+else and gets a clear NO_MICROPHONE / NO_SPEAKER error here.
+
+Closing a stream never cancels a callback that is running Python: see :class:`_PortAudioStream`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import collections
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import av
 import numpy as np
@@ -28,10 +37,34 @@ log = logging.getLogger("huddle.media")
 SPEAKER_CHANNELS = 2
 SPEAKER_BLOCK = 480
 """10 ms per speaker callback."""
-PREBUFFER_SAMPLES = AUDIO_RATE * 40 // 1000
-"""Each input waits for 40 ms of audio before it starts, as a cushion against jitter."""
-MAX_BUFFER_SAMPLES = AUDIO_RATE * 200 // 1000
-"""Beyond 200 ms queued, the oldest audio is dropped: latency beats completeness."""
+MIC_BLOCK = 480
+"""10 ms per microphone callback (the echo canceller's frame)."""
+MIC_MAX_BLOCKS = 6
+"""Blocks kept for a reader that is late; older ones are dropped (60 ms at most)."""
+PREBUFFER_SAMPLES = AUDIO_RATE * 20 // 1000
+"""An input written decoded frames waits for 20 ms of audio before it starts."""
+MAX_BUFFER_SAMPLES = AUDIO_RATE * 80 // 1000
+"""Beyond 80 ms queued in such an input, the oldest audio is dropped."""
+
+BlockHook = Callable[[np.ndarray, float], np.ndarray | None]
+"""Called on a PortAudio thread with a mono int16 block and the device's delay (seconds)."""
+
+
+class AudioPull(Protocol):
+    """A mixer input's own source: the next ``count`` mono samples, or None (silence)."""
+
+    def read(self, count: int) -> np.ndarray | None: ...
+
+
+def _device_delay(time_info: Any, kind: str, fallback: float) -> float:
+    """Seconds between the hardware and this callback, from PortAudio's timestamps."""
+    try:
+        now = time_info.currentTime
+        edge = time_info.inputBufferAdcTime if kind == "input" else time_info.outputBufferDacTime
+    except AttributeError:
+        return fallback
+    delay = (now - edge) if kind == "input" else (edge - now)
+    return delay if now > 0 and edge > 0 and 0 <= delay < 1 else fallback
 
 
 def _sounddevice() -> Any:
@@ -42,7 +75,97 @@ def _sounddevice() -> Any:
         raise MediaError(
             ErrorCode.DEVICE_ERROR, f"PortAudio is not available ({exc}); install libportaudio2."
         ) from None
+    if not _exit_hook:
+        # Registered after sounddevice's own (which terminates PortAudio, aborting whatever is
+        # still open), so it runs first: atexit runs the last registered first.
+        _exit_hook.append(close_all_streams)
+        atexit.register(close_all_streams)
     return sounddevice
+
+
+STOP_TIMEOUT = 0.5
+"""Seconds a stream's callback has to see the stop request before the stream is aborted."""
+
+_open_streams: set[_PortAudioStream] = set()
+_open_lock = threading.Lock()
+_exit_hook: list[Callable[[], None]] = []
+
+
+class _PortAudioStream:
+    """One sounddevice stream, closed without cancelling a callback that runs Python.
+
+    PortAudio's ALSA (and so PulseAudio) host API stops a stream by ``Pa_AbortStream`` (also
+    what ``Pa_CloseStream`` does to a running stream) with ``pthread_cancel`` on its callback
+    thread. If that thread is inside the Python callback at the time (or waiting for the GIL,
+    a cancellation point), it is torn down halfway through the interpreter and the process
+    later dies with SIGSEGV or SIGILL. So closing asks the callback to end the stream itself
+    (it raises ``CallbackAbort`` at its next call), waits for PortAudio's finished callback,
+    and only then stops and closes; only a stream whose callback is not being called at all (a
+    stalled device) is aborted, after ``STOP_TIMEOUT``.
+
+    Every open stream is also kept here until it is closed, so a stream its owner forgot is
+    never garbage-collected with its cffi callback while PortAudio still calls it, and
+    :func:`close_all_streams` (at exit, and by the tests before they stop PulseAudio) closes
+    what is left the same way.
+    """
+
+    def __init__(self, what: str, on_finished: Callable[[], None] | None = None) -> None:
+        self.what = what
+        self.stream: Any = None
+        self.stopping = False
+        self.finished = threading.Event()
+        self._on_finished = on_finished
+
+    def _finished(self) -> None:
+        self.finished.set()
+        if self._on_finished is not None:
+            self._on_finished()
+
+    def open(self, make: Callable[..., Any], **kwargs: Any) -> None:
+        """Create and start the stream (on an executor thread); ``kwargs`` for sounddevice."""
+        stream = make(**kwargs, finished_callback=self._finished)
+        with _open_lock:
+            _open_streams.add(self)
+        try:
+            stream.start()
+        except BaseException:
+            with _open_lock:
+                _open_streams.discard(self)
+            stream.close()
+            raise
+        self.stream = stream
+
+    def check(self) -> None:
+        """Called first in the callback: end the stream if closing was asked for."""
+        if self.stopping:
+            raise _sounddevice().CallbackAbort
+
+    def close(self) -> None:
+        """Stop and release the stream. Safe to call twice, from any thread but the callback's."""
+        stream, self.stream = self.stream, None
+        if stream is None:
+            return
+        self.stopping = True
+        try:
+            if stream.active and not self.finished.wait(STOP_TIMEOUT):
+                log.warning("%s did not stop within %.1f s; aborting it", self.what, STOP_TIMEOUT)
+                stream.abort()
+            else:
+                stream.stop()  # the callback thread has ended: this only joins it
+            stream.close()
+        finally:
+            with _open_lock:
+                _open_streams.discard(self)
+
+
+def close_all_streams() -> list[str]:
+    """Close every PortAudio stream still open (see :class:`_PortAudioStream`); returns what
+    they were, for a warning about the owner that forgot them."""
+    with _open_lock:
+        left = list(_open_streams)
+    for stream in left:
+        stream.close()
+    return [stream.what for stream in left]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +215,10 @@ def resolve_audio_device(kind: str, device: int | str | None) -> int | None:
     )
 
 
+def _name(device: object) -> str:
+    return str(device) if device is not None else "(default)"
+
+
 def _open_error(kind: str, device: object, exc: Exception) -> MediaError:
     text = str(exc)
     busy = "busy" in text.lower() or "unanticipated host error" in text.lower()
@@ -104,23 +231,33 @@ def _open_error(kind: str, device: object, exc: Exception) -> MediaError:
 
 
 class MicrophoneSource(MediaStreamTrack):
-    """A microphone as a 48 kHz mono audio track in 20 ms frames."""
+    """A microphone as a 48 kHz mono audio track in 20 ms frames, captured in 10 ms blocks.
+
+    ``process``, if given, gets every block on the capture thread with the input delay and
+    returns the block to send (the echo canceller)."""
 
     kind = "audio"
 
-    def __init__(self, device: int | str | None = None) -> None:
+    def __init__(self, device: int | str | None = None, process: BlockHook | None = None) -> None:
         super().__init__()
         self.device = device
+        self.process = process
+        self._portaudio = _PortAudioStream(f"microphone {_name(device)}", self._finished)
         self._stream: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._blocks: collections.deque[np.ndarray] = collections.deque(maxlen=25)
+        self._blocks: collections.deque[np.ndarray] = collections.deque()
+        self._queued = 0
         self._ready = asyncio.Event()
         self._pts = 0
+        self.dropped = 0
+        """Blocks dropped because nobody read them in time."""
         self.error: MediaError | None = None
 
     @classmethod
-    async def open(cls, device: int | str | None = None) -> MicrophoneSource:
-        source = cls(device)
+    async def open(
+        cls, device: int | str | None = None, process: BlockHook | None = None
+    ) -> MicrophoneSource:
+        source = cls(device, process)
         source._loop = asyncio.get_running_loop()
         await open_in_executor(source._open, source.stop)
         return source
@@ -129,23 +266,35 @@ class MicrophoneSource(MediaStreamTrack):
         sd = _sounddevice()
         index = resolve_audio_device("input", self.device)
         try:
-            stream = sd.InputStream(
+            self._portaudio.open(
+                sd.InputStream,
                 device=index,
                 samplerate=AUDIO_RATE,
                 channels=1,
                 dtype="int16",
-                blocksize=AUDIO_SAMPLES,
+                blocksize=MIC_BLOCK,
+                latency="low",
                 callback=self._callback,
-                finished_callback=self._finished,
             )
-            stream.start()
         except sd.PortAudioError as exc:
             raise _open_error("input", self.device, exc) from None
-        self._stream = stream
+        self._stream = self._portaudio.stream
         log.info("microphone %s open", self.device if self.device is not None else "(default)")
 
-    def _callback(self, indata: np.ndarray, frames: int, _time: object, status: object) -> None:
+    def _callback(self, indata: np.ndarray, frames: int, time_info: Any, status: object) -> None:
+        self._portaudio.check()
         block = indata[:, 0].copy()
+        process = self.process
+        if process is not None:
+            stream = self._stream
+            fallback = stream.latency if stream is not None else 0.02
+            try:
+                processed = process(block, _device_delay(time_info, "input", fallback))
+                if processed is not None:
+                    block = processed
+            except Exception:  # never let the hook kill the capture thread
+                log.exception("microphone processing failed")
+                self.process = None
         loop = self._loop
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(self._push, block)
@@ -157,15 +306,31 @@ class MicrophoneSource(MediaStreamTrack):
 
     def _push(self, block: np.ndarray) -> None:
         self._blocks.append(block)
+        self._queued += len(block)
+        while len(self._blocks) > MIC_MAX_BLOCKS:
+            self._queued -= len(self._blocks.popleft())
+            self.dropped += 1
         self._ready.set()
 
     async def recv(self) -> av.AudioFrame:
-        while not self._blocks:
+        while self._queued < AUDIO_SAMPLES:
             if self.readyState != "live" or self.error is not None:
                 raise MediaStreamError
             self._ready.clear()
             await self._ready.wait()
-        block = self._blocks.popleft()
+        parts = []
+        needed = AUDIO_SAMPLES
+        while needed:
+            head = self._blocks[0]
+            take = min(needed, len(head))
+            parts.append(head[:take])
+            if take == len(head):
+                self._blocks.popleft()
+            else:
+                self._blocks[0] = head[take:]
+            needed -= take
+        self._queued -= AUDIO_SAMPLES
+        block = np.concatenate(parts)
         frame = av.AudioFrame.from_ndarray(block.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = AUDIO_RATE
         frame.pts, frame.time_base = self._pts, AUDIO_TIME_BASE
@@ -175,10 +340,8 @@ class MicrophoneSource(MediaStreamTrack):
     def stop(self) -> None:
         """Stop capturing and release the device. Safe to call twice."""
         super().stop()
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.abort()
-            stream.close()
+        self._stream = None
+        self._portaudio.close()
         self._ready.set()
 
 
@@ -195,11 +358,26 @@ class MixerInput:
         self._chunks: collections.deque[np.ndarray] = collections.deque()
         self._queued = 0
         self._started = False
+        self._source: AudioPull | None = None
         self.muted = False
         self.volume = 1.0
 
+    @property
+    def source(self) -> AudioPull | None:
+        """What this input pulls from (None: it is written frames)."""
+        return self._source
+
+    def attach(self, source: AudioPull | None) -> None:
+        """Pull from ``source`` from now on (frames written are then ignored)."""
+        with self._mixer._lock:
+            self._source = source
+            self._chunks.clear()
+            self._queued = 0
+
     def write(self, frame: av.AudioFrame) -> None:
         """Queue a decoded frame (any rate and layout); called on the event loop."""
+        if self._source is not None:
+            return
         for out in self._resampler.resample(frame):
             samples = out.to_ndarray().reshape(-1)
             with self._mixer._lock:
@@ -210,6 +388,8 @@ class MixerInput:
 
     def _take(self, count: int) -> np.ndarray | None:
         """Up to ``count`` frames for the speaker thread; called with the mixer lock held."""
+        if self._source is not None:
+            return self._source.read(count)
         if not self._started:
             if self._queued < PREBUFFER_SAMPLES:
                 return None
@@ -260,31 +440,52 @@ class Mixer:
     def read(self, count: int) -> np.ndarray:
         """The next ``count`` frames of the mix, (count, 2) int16; silence where nothing is
         queued."""
+        return np.repeat(self.read_mono(count)[:, None], SPEAKER_CHANNELS, axis=1)
+
+    def read_mono(self, count: int) -> np.ndarray:
+        """The next ``count`` samples of the mix, mono int16."""
         total = np.zeros(count, np.int32)
         with self._lock:
             for mixer_input in self._inputs:
                 samples = mixer_input._take(count)
                 if samples is not None and not mixer_input.muted:
+                    samples = samples[:count]
                     if mixer_input.volume == 1.0:
-                        total += samples
+                        total[: len(samples)] += samples
                     else:
-                        total += (samples * mixer_input.volume).astype(np.int32)
-        mono = np.clip(total, -32768, 32767).astype(np.int16)
-        return np.repeat(mono[:, None], SPEAKER_CHANNELS, axis=1)
+                        total[: len(samples)] += (samples * mixer_input.volume).astype(np.int32)
+        return np.clip(total, -32768, 32767).astype(np.int16)
 
 
 class Speaker:
-    """A speaker playing a :class:`Mixer`. Open it with ``await Speaker.open(...)``."""
+    """A speaker playing a :class:`Mixer`. Open it with ``await Speaker.open(...)``.
 
-    def __init__(self, device: int | str | None = None, mixer: Mixer | None = None) -> None:
+    ``played``, if given, sees every block played (mono) with the output delay, on the
+    speaker's thread (the echo canceller's reference)."""
+
+    def __init__(
+        self,
+        device: int | str | None = None,
+        mixer: Mixer | None = None,
+        played: BlockHook | None = None,
+    ) -> None:
         self.device = device
         self.mixer = mixer or Mixer()
+        self.played = played
+        self._portaudio = _PortAudioStream(f"speaker {_name(device)}")
         self._stream: Any = None
         self.frames_played = 0
+        self.underflows = 0
+        """Callbacks PortAudio reported as late (the device played silence meanwhile)."""
 
     @classmethod
-    async def open(cls, device: int | str | None = None, mixer: Mixer | None = None) -> Speaker:
-        speaker = cls(device, mixer)
+    async def open(
+        cls,
+        device: int | str | None = None,
+        mixer: Mixer | None = None,
+        played: BlockHook | None = None,
+    ) -> Speaker:
+        speaker = cls(device, mixer, played)
         await open_in_executor(speaker._open, speaker.close)
         return speaker
 
@@ -292,7 +493,8 @@ class Speaker:
         sd = _sounddevice()
         index = resolve_audio_device("output", self.device)
         try:
-            stream = sd.OutputStream(
+            self._portaudio.open(
+                sd.OutputStream,
                 device=index,
                 samplerate=AUDIO_RATE,
                 channels=SPEAKER_CHANNELS,
@@ -301,19 +503,29 @@ class Speaker:
                 latency="low",
                 callback=self._callback,
             )
-            stream.start()
         except sd.PortAudioError as exc:
             raise _open_error("output", self.device, exc) from None
-        self._stream = stream
+        self._stream = self._portaudio.stream
         log.info("speaker %s open", self.device if self.device is not None else "(default)")
 
-    def _callback(self, outdata: np.ndarray, frames: int, _time: object, status: object) -> None:
-        outdata[:] = self.mixer.read(frames)
+    def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: object) -> None:
+        self._portaudio.check()
+        mono = self.mixer.read_mono(frames)
+        outdata[:] = mono[:, None]
         self.frames_played += frames
+        if status and getattr(status, "output_underflow", False):
+            self.underflows += 1
+        played = self.played
+        if played is not None:
+            stream = self._stream
+            fallback = stream.latency if stream is not None else 0.02
+            try:
+                played(mono, _device_delay(time_info, "output", fallback))
+            except Exception:
+                log.exception("speaker reference failed")
+                self.played = None
 
     def close(self) -> None:
         """Stop playing and release the device. Safe to call twice."""
-        stream, self._stream = self._stream, None
-        if stream is not None:
-            stream.abort()
-            stream.close()
+        self._stream = None
+        self._portaudio.close()

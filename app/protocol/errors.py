@@ -107,6 +107,7 @@ class ErrorCode(enum.IntEnum):
     SCREEN_CAPTURE_UNAVAILABLE = 7007
     MEDIA_FILE_ERROR = 7008
     CODEC_UNSUPPORTED = 7009
+    AUDIO_PROCESSING_UNAVAILABLE = 7010
     # 702x: the browser
     PERMISSION_DENIED = 7020
     AUTOPLAY_BLOCKED = 7021
@@ -245,6 +246,10 @@ _MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SCREEN_CAPTURE_UNAVAILABLE: "Screen capture needs a graphical display.",
     ErrorCode.MEDIA_FILE_ERROR: "The media file could not be opened or decoded.",
     ErrorCode.CODEC_UNSUPPORTED: "The video codec is not available on this machine.",
+    ErrorCode.AUDIO_PROCESSING_UNAVAILABLE: (
+        "Echo cancellation and noise suppression are not available (the livekit package is "
+        "missing); the microphone is sent unprocessed."
+    ),
     ErrorCode.RECORDING_FAILED: "The recording could not be written to its file.",
     ErrorCode.DIAGNOSTICS_FAILED: "The diagnostics file could not be written.",
     ErrorCode.PERMISSION_DENIED: (

@@ -33,7 +33,7 @@ from .call import CallController, JoinError, JoinRequest
 from .call_window import CallWindow
 from .join_dialog import JoinDialog
 from .resources import icon, stylesheet
-from .settings_dialog import SettingsDialog
+from .settings_dialog import SettingsDialog, apply_voice_settings
 from .video import close_all_renderers
 
 log = logging.getLogger("huddle.ui")
@@ -60,6 +60,7 @@ class HuddleApp(QObject):
         super().__init__()
         self.settings = settings
         self.engine = Engine(LOCAL_APP_ID, local_url(local_port), engine_config or EngineConfig())
+        apply_voice_settings(self.engine, settings)  # #10: AEC / NS / AGC from the settings
         self.bridge = EngineBridge(self.engine, self)
         self.controller = CallController(self.engine, self.bridge, self, local_port=local_port)
         self.join_dialog = JoinDialog(self.engine, self.bridge, settings)
@@ -193,6 +194,7 @@ class HuddleApp(QObject):
             return None, i18n.error_text(exc.code)
 
     def _settings_applied(self, camera: str | None, mic: str | None, speaker: str | None) -> None:
+        apply_voice_settings(self.engine, self.settings)  # #10
         if self.call_window is not None:
             self._spawn(self.controller.use_devices(camera, mic, speaker))
         else:  # the join dialog picks the remembered devices up again

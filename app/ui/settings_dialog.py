@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine import DeviceInfo, DeviceLists
+from app.engine import DeviceInfo, DeviceLists, Engine
 from app.media.errors import MediaError
 from app.selftest import (
     STEP_CLEANUP,
@@ -98,6 +98,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Language"), self.language)
         form.addRow("", self.language_note)
         form.addRow(self.tr("Notifications"), self.sounds)
+        self._add_voice_block(form)  # #10
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -268,6 +269,44 @@ class SettingsDialog(QDialog):
             remember_device(self.settings, kind, device_id)
         self.settings.setValue("ui/language", self.language.currentData())
         self.settings.setValue(SOUNDS_KEY, self.sounds.isChecked())
+        self._save_voice_block()  # #10
         self.settings.sync()
         self.applied.emit(*chosen.values())
         self.accept()
+
+    # ------------------------------------------------------------ voice processing (#10)
+
+    def _add_voice_block(self, form: QFormLayout) -> None:
+        self.voice = {
+            key: QCheckBox(text)
+            for key, text in (
+                ("aec", self.tr("Cancel echo (speakers heard by the microphone)")),
+                ("ans", self.tr("Suppress background noise")),
+                ("agc", self.tr("Even out my voice level")),
+                ("headset", self.tr("I use a headset (no echo cancellation needed)")),
+            )
+        }
+        for key, box in self.voice.items():
+            box.setChecked(voice_setting(self.settings, key))
+            form.addRow(self.tr("Voice") if key == "aec" else "", box)
+
+    def _save_voice_block(self) -> None:
+        for key, box in self.voice.items():
+            self.settings.setValue(f"audio/{key}", box.isChecked())
+
+
+VOICE_DEFAULTS = {"aec": True, "ans": True, "agc": False, "headset": False}
+
+
+def voice_setting(settings: QSettings, key: str) -> bool:
+    value = settings.value(f"audio/{key}", VOICE_DEFAULTS[key])
+    return value in (True, "true", "1", 1)
+
+
+def apply_voice_settings(engine: Engine, settings: QSettings) -> None:
+    """The remembered echo cancellation, noise suppression, gain control and headset choices,
+    applied to the engine (echo cancellation and noise suppression are on by default)."""
+    engine.enable_aec(voice_setting(settings, "aec"))
+    engine.enable_ans(voice_setting(settings, "ans"))
+    engine.enable_agc(voice_setting(settings, "agc"))
+    engine.enable_headset_mode(True if voice_setting(settings, "headset") else None)

@@ -473,12 +473,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="268" />
+      <location filename="../../app/ui/app.py" line="270" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle ran into a problem</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="269" />
+      <location filename="../../app/ui/app.py" line="271" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Something went wrong inside Huddle. The details are saved in %1.</translation>
     </message>
@@ -522,170 +522,170 @@
   <context>
     <name>JoinDialog</name>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="58" />
+      <location filename="../../app/ui/join_dialog.py" line="59" />
       <source>Huddle — Join a call</source>
       <translation>Huddle — Join a call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="68" />
+      <location filename="../../app/ui/join_dialog.py" line="69" />
       <source>Join a call</source>
       <translation>Join a call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="77" />
+      <location filename="../../app/ui/join_dialog.py" line="78" />
       <source>e.g. standup</source>
       <translation>e.g. standup</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="80" />
+      <location filename="../../app/ui/join_dialog.py" line="81" />
       <source>How others see you</source>
       <translation>How others see you</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="83" />
+      <location filename="../../app/ui/join_dialog.py" line="84" />
       <source>This computer</source>
       <translation>This computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="86" />
+      <location filename="../../app/ui/join_dialog.py" line="87" />
       <source>A room service runs inside Huddle; other Huddle windows on this computer join it.</source>
       <translation>A room service runs inside Huddle; other Huddle windows on this computer join it.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="89" />
+      <location filename="../../app/ui/join_dialog.py" line="90" />
       <source>Another server</source>
       <translation>Another server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="98" />
+      <location filename="../../app/ui/join_dialog.py" line="99" />
       <source>Token</source>
       <translation>Token</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="99" />
+      <location filename="../../app/ui/join_dialog.py" line="100" />
       <source>App secret</source>
       <translation>App secret</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="104" />
+      <location filename="../../app/ui/join_dialog.py" line="105" />
       <source>Server URL</source>
       <translation>Server URL</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="105" />
+      <location filename="../../app/ui/join_dialog.py" line="106" />
       <source>App ID</source>
       <translation>App ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="109" />
+      <location filename="../../app/ui/join_dialog.py" line="110" />
       <source>Sign in with</source>
       <translation>Sign in with</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="116" />
+      <location filename="../../app/ui/join_dialog.py" line="117" />
       <source>Join with camera off</source>
       <translation>Join with camera off</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="117" />
+      <location filename="../../app/ui/join_dialog.py" line="118" />
       <source>Join with microphone muted</source>
       <translation>Join with microphone muted</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="211" />
+      <location filename="../../app/ui/join_dialog.py" line="120" />
+      <location filename="../../app/ui/join_dialog.py" line="212" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="361" />
+      <location filename="../../app/ui/join_dialog.py" line="127" />
+      <location filename="../../app/ui/join_dialog.py" line="362" />
       <source>Microphone level</source>
       <translation>Microphone level</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="133" />
+      <location filename="../../app/ui/join_dialog.py" line="134" />
       <source>Rejoin</source>
       <translation>Rejoin</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="146" />
-      <location filename="../../app/ui/join_dialog.py" line="440" />
+      <location filename="../../app/ui/join_dialog.py" line="147" />
+      <location filename="../../app/ui/join_dialog.py" line="454" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="156" />
+      <location filename="../../app/ui/join_dialog.py" line="157" />
       <source>Room ID</source>
       <translation>Room ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="157" />
+      <location filename="../../app/ui/join_dialog.py" line="158" />
       <source>Your name</source>
       <translation>Your name</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="163" />
+      <location filename="../../app/ui/join_dialog.py" line="164" />
       <source>Server</source>
       <translation>Server</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="165" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Camera</source>
       <translation>Camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="166" />
+      <location filename="../../app/ui/join_dialog.py" line="167" />
       <source>Microphone</source>
       <translation>Microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="167" />
+      <location filename="../../app/ui/join_dialog.py" line="168" />
       <source>Speaker</source>
       <translation>Speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="178" />
+      <location filename="../../app/ui/join_dialog.py" line="179" />
       <source>Settings</source>
       <translation>Settings</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="180" />
+      <location filename="../../app/ui/join_dialog.py" line="181" />
       <source>Language, and a check that this computer can call</source>
       <translation>Language, and a check that this computer can call</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="278" />
+      <location filename="../../app/ui/join_dialog.py" line="279" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>The server URL starts with ws:// or wss://.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="280" />
+      <location filename="../../app/ui/join_dialog.py" line="281" />
       <source>Give a token or the app secret for this server.</source>
       <translation>Give a token or the app secret for this server.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="311" />
+      <location filename="../../app/ui/join_dialog.py" line="312" />
       <source>No camera</source>
       <translation>No camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="313" />
+      <location filename="../../app/ui/join_dialog.py" line="314" />
       <source>No microphone</source>
       <translation>No microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="315" />
+      <location filename="../../app/ui/join_dialog.py" line="316" />
       <source>No speaker</source>
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="425" />
+      <location filename="../../app/ui/join_dialog.py" line="439" />
       <source>You left %1.</source>
       <translation>You left %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="440" />
+      <location filename="../../app/ui/join_dialog.py" line="454" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>
@@ -737,32 +737,32 @@
   <context>
     <name>ScreenPicker</name>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="139" />
+      <location filename="../../app/ui/screen_picker.py" line="143" />
       <source>Share your screen</source>
       <translation>Share your screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="144" />
+      <location filename="../../app/ui/screen_picker.py" line="148" />
       <source>Entire screen</source>
       <translation>Entire screen</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="145" />
+      <location filename="../../app/ui/screen_picker.py" line="149" />
       <source>Window</source>
       <translation>Window</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="146" />
+      <location filename="../../app/ui/screen_picker.py" line="150" />
       <source>Huddle's own windows are never shown to the others.</source>
       <translation>Huddle's own windows are never shown to the others.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="150" />
+      <location filename="../../app/ui/screen_picker.py" line="154" />
       <source>Share</source>
       <translation>Share</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="189" />
+      <location filename="../../app/ui/screen_picker.py" line="193" />
       <source>Screen %1 (%2)</source>
       <translation>Screen %1 (%2)</translation>
     </message>
@@ -840,104 +840,129 @@
       <translation>Notifications</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="107" />
+      <location filename="../../app/ui/settings_dialog.py" line="108" />
       <source>Check this computer</source>
       <translation>Check this computer</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="109" />
+      <location filename="../../app/ui/settings_dialog.py" line="110" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>Test the camera, microphone, codecs and a call over this computer's network</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="131" />
+      <location filename="../../app/ui/settings_dialog.py" line="132" />
       <source>Export diagnostics</source>
       <translation>Export diagnostics</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="133" />
+      <location filename="../../app/ui/settings_dialog.py" line="134" />
       <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
       <translation>Save the last call's timeline, quality samples and logs in a zip for support</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="179" />
+      <location filename="../../app/ui/settings_dialog.py" line="180" />
       <source>Playing a tone on %1…</source>
       <translation>Playing a tone on %1…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="189" />
+      <location filename="../../app/ui/settings_dialog.py" line="190" />
       <source>Did you hear three rising notes? If not, choose another speaker.</source>
       <translation>Did you hear three rising notes? If not, choose another speaker.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="191" />
+      <location filename="../../app/ui/settings_dialog.py" line="192" />
       <source>The speaker did not play.</source>
       <translation>The speaker did not play.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="199" />
+      <location filename="../../app/ui/settings_dialog.py" line="200" />
       <source>Saved to %1</source>
       <translation>Saved to %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="217" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Checking devices and codecs…</source>
       <translation>Checking devices and codecs…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="218" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Starting a test room service…</source>
       <translation>Starting a test room service…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="219" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Logging in…</source>
       <translation>Logging in…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="220" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Sending a test picture and tone…</source>
       <translation>Sending a test picture and tone…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="221" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>Receiving them over WebRTC…</source>
       <translation>Receiving them over WebRTC…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="222" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>Checking what arrives…</source>
       <translation>Checking what arrives…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="223" />
+      <location filename="../../app/ui/settings_dialog.py" line="224" />
       <source>Cleaning up…</source>
       <translation>Cleaning up…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="242" />
+      <location filename="../../app/ui/settings_dialog.py" line="248" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>All good: a test call worked (first picture after %1 ms, %2 fps).</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="247" />
+      <location filename="../../app/ui/settings_dialog.py" line="253" />
       <source>no camera</source>
       <translation>no camera</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="248" />
+      <location filename="../../app/ui/settings_dialog.py" line="254" />
       <source>no microphone</source>
       <translation>no microphone</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="252" />
+      <location filename="../../app/ui/settings_dialog.py" line="258" />
       <source>Note: %1.</source>
       <translation>Note: %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="254" />
+      <location filename="../../app/ui/settings_dialog.py" line="260" />
       <source>The check failed: %1</source>
       <translation>The check failed: %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="283" />
+      <source>Cancel echo (speakers heard by the microphone)</source>
+      <translation>Cancel echo (speakers heard by the microphone)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="284" />
+      <source>Suppress background noise</source>
+      <translation>Suppress background noise</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="285" />
+      <source>Even out my voice level</source>
+      <translation>Even out my voice level</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="286" />
+      <source>I use a headset (no echo cancellation needed)</source>
+      <translation>I use a headset (no echo cancellation needed)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="291" />
+      <source>Voice</source>
+      <translation>Voice</translation>
     </message>
   </context>
   <context>
@@ -1209,6 +1234,10 @@
     <message>
       <source>The video codec is not available on this machine.</source>
       <translation>The video codec is not available on this machine.</translation>
+    </message>
+    <message>
+      <source>Echo cancellation and noise suppression are not available (the livekit package is missing); the microphone is sent unprocessed.</source>
+      <translation>Echo cancellation and noise suppression are not available (the livekit package is missing); the microphone is sent unprocessed.</translation>
     </message>
     <message>
       <source>The browser or the user refused access to the camera or microphone.</source>

@@ -473,12 +473,12 @@
   <context>
     <name>Crash</name>
     <message>
-      <location filename="../../app/ui/app.py" line="268" />
+      <location filename="../../app/ui/app.py" line="270" />
       <source>Huddle ran into a problem</source>
       <translation>Huddle 遇到了问题</translation>
     </message>
     <message>
-      <location filename="../../app/ui/app.py" line="269" />
+      <location filename="../../app/ui/app.py" line="271" />
       <source>Something went wrong inside Huddle. The details are saved in %1.</source>
       <translation>Huddle 内部出错了，详细信息已保存在 %1。</translation>
     </message>
@@ -522,170 +522,170 @@
   <context>
     <name>JoinDialog</name>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="58" />
+      <location filename="../../app/ui/join_dialog.py" line="59" />
       <source>Huddle — Join a call</source>
       <translation>Huddle — 加入通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="68" />
+      <location filename="../../app/ui/join_dialog.py" line="69" />
       <source>Join a call</source>
       <translation>加入通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="77" />
+      <location filename="../../app/ui/join_dialog.py" line="78" />
       <source>e.g. standup</source>
       <translation>例如 standup</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="80" />
+      <location filename="../../app/ui/join_dialog.py" line="81" />
       <source>How others see you</source>
       <translation>其他人看到的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="83" />
+      <location filename="../../app/ui/join_dialog.py" line="84" />
       <source>This computer</source>
       <translation>本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="86" />
+      <location filename="../../app/ui/join_dialog.py" line="87" />
       <source>A room service runs inside Huddle; other Huddle windows on this computer join it.</source>
       <translation>房间服务运行在 Huddle 内部；本机上的其他 Huddle 窗口会加入它。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="89" />
+      <location filename="../../app/ui/join_dialog.py" line="90" />
       <source>Another server</source>
       <translation>其他服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="98" />
+      <location filename="../../app/ui/join_dialog.py" line="99" />
       <source>Token</source>
       <translation>令牌</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="99" />
+      <location filename="../../app/ui/join_dialog.py" line="100" />
       <source>App secret</source>
       <translation>应用密钥</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="104" />
+      <location filename="../../app/ui/join_dialog.py" line="105" />
       <source>Server URL</source>
       <translation>服务器地址</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="105" />
+      <location filename="../../app/ui/join_dialog.py" line="106" />
       <source>App ID</source>
       <translation>应用 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="109" />
+      <location filename="../../app/ui/join_dialog.py" line="110" />
       <source>Sign in with</source>
       <translation>登录方式</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="116" />
+      <location filename="../../app/ui/join_dialog.py" line="117" />
       <source>Join with camera off</source>
       <translation>加入时关闭摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="117" />
+      <location filename="../../app/ui/join_dialog.py" line="118" />
       <source>Join with microphone muted</source>
       <translation>加入时关闭麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="119" />
-      <location filename="../../app/ui/join_dialog.py" line="211" />
+      <location filename="../../app/ui/join_dialog.py" line="120" />
+      <location filename="../../app/ui/join_dialog.py" line="212" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="126" />
-      <location filename="../../app/ui/join_dialog.py" line="361" />
+      <location filename="../../app/ui/join_dialog.py" line="127" />
+      <location filename="../../app/ui/join_dialog.py" line="362" />
       <source>Microphone level</source>
       <translation>麦克风音量</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="133" />
+      <location filename="../../app/ui/join_dialog.py" line="134" />
       <source>Rejoin</source>
       <translation>重新加入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="146" />
-      <location filename="../../app/ui/join_dialog.py" line="440" />
+      <location filename="../../app/ui/join_dialog.py" line="147" />
+      <location filename="../../app/ui/join_dialog.py" line="454" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="156" />
+      <location filename="../../app/ui/join_dialog.py" line="157" />
       <source>Room ID</source>
       <translation>房间 ID</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="157" />
+      <location filename="../../app/ui/join_dialog.py" line="158" />
       <source>Your name</source>
       <translation>你的名字</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="163" />
+      <location filename="../../app/ui/join_dialog.py" line="164" />
       <source>Server</source>
       <translation>服务器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="165" />
+      <location filename="../../app/ui/join_dialog.py" line="166" />
       <source>Camera</source>
       <translation>摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="166" />
+      <location filename="../../app/ui/join_dialog.py" line="167" />
       <source>Microphone</source>
       <translation>麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="167" />
+      <location filename="../../app/ui/join_dialog.py" line="168" />
       <source>Speaker</source>
       <translation>扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="178" />
+      <location filename="../../app/ui/join_dialog.py" line="179" />
       <source>Settings</source>
       <translation>设置</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="180" />
+      <location filename="../../app/ui/join_dialog.py" line="181" />
       <source>Language, and a check that this computer can call</source>
       <translation>语言设置，以及检查本机能否通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="278" />
+      <location filename="../../app/ui/join_dialog.py" line="279" />
       <source>The server URL starts with ws:// or wss://.</source>
       <translation>服务器地址以 ws:// 或 wss:// 开头。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="280" />
+      <location filename="../../app/ui/join_dialog.py" line="281" />
       <source>Give a token or the app secret for this server.</source>
       <translation>请填写此服务器的令牌或应用密钥。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="311" />
+      <location filename="../../app/ui/join_dialog.py" line="312" />
       <source>No camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="313" />
+      <location filename="../../app/ui/join_dialog.py" line="314" />
       <source>No microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="315" />
+      <location filename="../../app/ui/join_dialog.py" line="316" />
       <source>No speaker</source>
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="425" />
+      <location filename="../../app/ui/join_dialog.py" line="439" />
       <source>You left %1.</source>
       <translation>你已离开 %1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="440" />
+      <location filename="../../app/ui/join_dialog.py" line="454" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>
@@ -736,32 +736,32 @@
   <context>
     <name>ScreenPicker</name>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="139" />
+      <location filename="../../app/ui/screen_picker.py" line="143" />
       <source>Share your screen</source>
       <translation>共享屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="144" />
+      <location filename="../../app/ui/screen_picker.py" line="148" />
       <source>Entire screen</source>
       <translation>整个屏幕</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="145" />
+      <location filename="../../app/ui/screen_picker.py" line="149" />
       <source>Window</source>
       <translation>窗口</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="146" />
+      <location filename="../../app/ui/screen_picker.py" line="150" />
       <source>Huddle's own windows are never shown to the others.</source>
       <translation>Huddle 自己的窗口永远不会展示给其他人。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="150" />
+      <location filename="../../app/ui/screen_picker.py" line="154" />
       <source>Share</source>
       <translation>共享</translation>
     </message>
     <message>
-      <location filename="../../app/ui/screen_picker.py" line="189" />
+      <location filename="../../app/ui/screen_picker.py" line="193" />
       <source>Screen %1 (%2)</source>
       <translation>屏幕 %1（%2）</translation>
     </message>
@@ -839,104 +839,129 @@
       <translation>通知</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="107" />
+      <location filename="../../app/ui/settings_dialog.py" line="108" />
       <source>Check this computer</source>
       <translation>检查本机</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="109" />
+      <location filename="../../app/ui/settings_dialog.py" line="110" />
       <source>Test the camera, microphone, codecs and a call over this computer's network</source>
       <translation>测试摄像头、麦克风、编解码器，并在本机网络上试一次通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="131" />
+      <location filename="../../app/ui/settings_dialog.py" line="132" />
       <source>Export diagnostics</source>
       <translation>导出诊断信息</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="133" />
+      <location filename="../../app/ui/settings_dialog.py" line="134" />
       <source>Save the last call's timeline, quality samples and logs in a zip for support</source>
       <translation>将上一次通话的时间线、质量采样和日志保存为 zip 文件，供技术支持使用</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="179" />
+      <location filename="../../app/ui/settings_dialog.py" line="180" />
       <source>Playing a tone on %1…</source>
       <translation>正在 %1 上播放提示音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="189" />
+      <location filename="../../app/ui/settings_dialog.py" line="190" />
       <source>Did you hear three rising notes? If not, choose another speaker.</source>
       <translation>听到三个逐渐升高的音了吗？如果没有，请换一个扬声器。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="191" />
+      <location filename="../../app/ui/settings_dialog.py" line="192" />
       <source>The speaker did not play.</source>
       <translation>扬声器没有播放声音。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="199" />
+      <location filename="../../app/ui/settings_dialog.py" line="200" />
       <source>Saved to %1</source>
       <translation>已保存到 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="217" />
+      <location filename="../../app/ui/settings_dialog.py" line="218" />
       <source>Checking devices and codecs…</source>
       <translation>正在检查设备和编解码器…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="218" />
+      <location filename="../../app/ui/settings_dialog.py" line="219" />
       <source>Starting a test room service…</source>
       <translation>正在启动测试用的房间服务…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="219" />
+      <location filename="../../app/ui/settings_dialog.py" line="220" />
       <source>Logging in…</source>
       <translation>正在登录…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="220" />
+      <location filename="../../app/ui/settings_dialog.py" line="221" />
       <source>Sending a test picture and tone…</source>
       <translation>正在发送测试画面和声音…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="221" />
+      <location filename="../../app/ui/settings_dialog.py" line="222" />
       <source>Receiving them over WebRTC…</source>
       <translation>正在通过 WebRTC 接收…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="222" />
+      <location filename="../../app/ui/settings_dialog.py" line="223" />
       <source>Checking what arrives…</source>
       <translation>正在检查收到的内容…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="223" />
+      <location filename="../../app/ui/settings_dialog.py" line="224" />
       <source>Cleaning up…</source>
       <translation>正在清理…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="242" />
+      <location filename="../../app/ui/settings_dialog.py" line="248" />
       <source>All good: a test call worked (first picture after %1 ms, %2 fps).</source>
       <translation>一切正常：测试通话成功（首个画面用时 %1 毫秒，%2 帧/秒）。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="247" />
+      <location filename="../../app/ui/settings_dialog.py" line="253" />
       <source>no camera</source>
       <translation>没有摄像头</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="248" />
+      <location filename="../../app/ui/settings_dialog.py" line="254" />
       <source>no microphone</source>
       <translation>没有麦克风</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="252" />
+      <location filename="../../app/ui/settings_dialog.py" line="258" />
       <source>Note: %1.</source>
       <translation>注意：%1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="254" />
+      <location filename="../../app/ui/settings_dialog.py" line="260" />
       <source>The check failed: %1</source>
       <translation>检查未通过：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="283" />
+      <source>Cancel echo (speakers heard by the microphone)</source>
+      <translation>消除回声（麦克风听到扬声器的声音）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="284" />
+      <source>Suppress background noise</source>
+      <translation>抑制背景噪声</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="285" />
+      <source>Even out my voice level</source>
+      <translation>自动调节我的音量</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="286" />
+      <source>I use a headset (no echo cancellation needed)</source>
+      <translation>我使用耳机（无需回声消除）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="291" />
+      <source>Voice</source>
+      <translation>语音</translation>
     </message>
   </context>
   <context>
@@ -1208,6 +1233,10 @@
     <message>
       <source>The video codec is not available on this machine.</source>
       <translation>本机不支持该视频编码。</translation>
+    </message>
+    <message>
+      <source>Echo cancellation and noise suppression are not available (the livekit package is missing); the microphone is sent unprocessed.</source>
+      <translation>回声消除和噪声抑制不可用（缺少 livekit 软件包），麦克风的声音未经处理直接发送。</translation>
     </message>
     <message>
       <source>The browser or the user refused access to the camera or microphone.</source>

@@ -74,6 +74,7 @@
     [7007, "SCREEN_CAPTURE_UNAVAILABLE", "Screen capture needs a graphical display."],
     [7008, "MEDIA_FILE_ERROR", "The media file could not be opened or decoded."],
     [7009, "CODEC_UNSUPPORTED", "The video codec is not available on this machine."],
+    [7010, "AUDIO_PROCESSING_UNAVAILABLE", "Echo cancellation and noise suppression are not available (the livekit package is missing); the microphone is sent unprocessed."],
     [7020, "PERMISSION_DENIED", "The browser or the user refused access to the camera or microphone."],
     [7021, "AUTOPLAY_BLOCKED", "The browser blocked sound and video until the user clicks on the page."],
     [7030, "RECORDING_FAILED", "The recording could not be written to its file."],
