@@ -33,6 +33,10 @@ GAP_WINDOW = 5
 jitter by a few ms (up to 20 ms under load) and come back."""
 GAP_MIN = 0.004
 """Smaller gaps are timestamp noise."""
+LATE_CALL = 0.025
+"""A speaker callback this long after the one before can have let the device run dry; a lead
+is filled only within ``LATE_SPELL`` of such a call (timestamps also wander on their own)."""
+LATE_SPELL = 0.3
 HEADSET = re.compile(r"head(set|phone)|earbud|earphone|airpods|buds\b", re.IGNORECASE)
 
 
@@ -66,6 +70,8 @@ class AudioProcessor:
         self._rendering_until = 0.0
         self._played_until: float | None = None
         self._leads: collections.deque[float] = collections.deque(maxlen=GAP_WINDOW)
+        self._last_render = 0.0
+        self._late_until = 0.0
         self.gap_seconds = 0.0
         self.cpu_seconds = 0.0
         self.frames = 0
@@ -137,7 +143,7 @@ class AudioProcessor:
         self._rendering_until = now + 0.5
         if self._apm is None or not self.echo_cancelling:
             return
-        gap = self._gap(now + output_delay, len(block))
+        gap = self._gap(now + output_delay, len(block), now)
         rest = self._render_rest
         if gap:
             # The device played silence we never saw (an underrun): the reference gets the
@@ -159,14 +165,17 @@ class AudioProcessor:
         self._render_rest = data[done:].copy()
         self.cpu_seconds += time.thread_time() - started
 
-    def _gap(self, heard_at: float, samples: int) -> int:
+    def _gap(self, heard_at: float, samples: int, now: float) -> int:
         """Samples of silence the speaker played before a block heard at ``heard_at``
         (monotonic seconds), beyond the reference given so far.
 
         After an underrun the device's clock has gone on while no block came: the block is
         heard later than the end of the reference. A lead that lasts ``GAP_WINDOW`` blocks is
-        such a gap; a lead that comes back is timestamp jitter. A lasting lag (the device
-        ahead of its timestamps) moves the baseline."""
+        such a gap, if a late callback came just before; a lead that comes back is timestamp
+        jitter. A lasting lag (the device ahead of its timestamps) moves the baseline."""
+        if now - self._last_render > LATE_CALL:
+            self._late_until = now + LATE_SPELL
+        self._last_render = now
         if self._played_until is None or abs(heard_at - self._played_until) > 0.5:
             self._played_until = heard_at  # the first block, or a device reopened
             self._leads.clear()
@@ -175,7 +184,8 @@ class AudioProcessor:
         gap = 0
         if len(leads) == leads.maxlen:
             floor, ceiling = min(leads), max(leads)
-            shift = floor if floor > GAP_MIN else ceiling if ceiling < -GAP_MIN else 0.0
+            late = now < self._late_until
+            shift = floor if floor > GAP_MIN and late else ceiling if ceiling < -GAP_MIN else 0.0
             if shift:
                 if shift > 0:
                     gap = round(shift * RATE)
