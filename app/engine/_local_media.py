@@ -35,7 +35,7 @@ from ._tasks import TaskGroup
 from ._voice import Voice
 from .config import CameraConfig, CustomConfig, EngineConfig, ScreenConfig
 from .data import DeviceLists, SoundLevel
-from .errors import DeviceError, HuddleError, raise_as
+from .errors import DeviceError, EngineStateError, HuddleError, raise_as
 from .events import Emit
 from .streams import LocalStream, SourceSwitch
 
@@ -167,6 +167,9 @@ class LocalMedia:
             errors,
         )
         stream.camera = camera_spec
+        if self._closed:  # the engine was destroyed while the devices opened: nobody owns them
+            await stream._close()
+            raise EngineStateError(ErrorCode.ENGINE_DESTROYED)
         self.streams.append(stream)
         if self._sound_level_interval is not None:
             stream.add_audio_sink(_ignore)

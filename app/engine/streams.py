@@ -125,7 +125,11 @@ class SourceSwitch(MediaStreamTrack):
         await self.replace(_Blank(self.kind, self.width or 640, self.height or 480), "")
 
     async def replace(self, source: MediaStreamTrack, name: str) -> None:
-        """Switch to another source; the old one is stopped and its device released."""
+        """Switch to another source; the old one is stopped and its device released. On a
+        closed switch (closed while the new device opened) the new one is released at once."""
+        if self.readyState != "live":
+            await _release(source)
+            return
         old, self.source, self.source_name = self.source, source, name
         await _release(old)
 

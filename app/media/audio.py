@@ -37,6 +37,11 @@ log = logging.getLogger("huddle.media")
 SPEAKER_CHANNELS = 2
 SPEAKER_BLOCK = 480
 """10 ms per speaker callback."""
+SPEAKER_LATENCY = 0.05
+"""The speaker's device buffer. PortAudio's "low" (a few ms through PulseAudio) underran
+dozens of times a minute on a loaded machine: every underrun plays silence the echo
+canceller's reference never sees, so the echo comes tens of ms later than it did and the
+canceller loses it for seconds. 50 ms rode out the load with no underrun."""
 MIC_BLOCK = 480
 """10 ms per microphone callback (the echo canceller's frame)."""
 MIC_MAX_BLOCKS = 6
@@ -83,8 +88,11 @@ def _sounddevice() -> Any:
     return sounddevice
 
 
-STOP_TIMEOUT = 0.5
-"""Seconds a stream's callback has to see the stop request before the stream is aborted."""
+CLOSE_WAIT = 0.1
+"""Seconds ``close()`` waits for the device to be released before it returns (it is released
+in the background after that: a microphone may call back only every few hundred ms)."""
+EXIT_WAIT = 3.0
+"""Seconds :func:`close_all_streams` waits for each stream still closing."""
 
 _open_streams: set[_PortAudioStream] = set()
 _open_lock = threading.Lock()
@@ -92,16 +100,17 @@ _exit_hook: list[Callable[[], None]] = []
 
 
 class _PortAudioStream:
-    """One sounddevice stream, closed without cancelling a callback that runs Python.
+    """One sounddevice stream, closed without ever cancelling a callback that runs Python.
 
-    PortAudio's ALSA (and so PulseAudio) host API stops a stream by ``Pa_AbortStream`` (also
-    what ``Pa_CloseStream`` does to a running stream) with ``pthread_cancel`` on its callback
-    thread. If that thread is inside the Python callback at the time (or waiting for the GIL,
-    a cancellation point), it is torn down halfway through the interpreter and the process
-    later dies with SIGSEGV or SIGILL. So closing asks the callback to end the stream itself
-    (it raises ``CallbackAbort`` at its next call), waits for PortAudio's finished callback,
-    and only then stops and closes; only a stream whose callback is not being called at all (a
-    stalled device) is aborted, after ``STOP_TIMEOUT``.
+    PortAudio's ALSA (and so PulseAudio) host API aborts a stream (``Pa_AbortStream``, and
+    ``Pa_CloseStream`` on a running stream) with ``pthread_cancel`` on its callback thread. If
+    that thread is inside the Python callback at the time, or waiting for the GIL (a
+    cancellation point), it is torn down halfway through the interpreter and the process dies
+    later with SIGSEGV or SIGILL. So nothing here aborts: closing asks the callback to end the
+    stream (it raises ``CallbackAbort`` at its next call), then ``Pa_StopStream`` joins
+    PortAudio's thread (which leaves its loop by itself) and only a stopped stream is closed.
+    That waits for the device's next callback, so it runs on a thread of its own; ``close()``
+    waits ``CLOSE_WAIT`` for it.
 
     Every open stream is also kept here until it is closed, so a stream its owner forgot is
     never garbage-collected with its cffi callback while PortAudio still calls it, and
@@ -113,11 +122,11 @@ class _PortAudioStream:
         self.what = what
         self.stream: Any = None
         self.stopping = False
-        self.finished = threading.Event()
+        self.closed = threading.Event()
+        self._closer: threading.Thread | None = None
         self._on_finished = on_finished
 
     def _finished(self) -> None:
-        self.finished.set()
         if self._on_finished is not None:
             self._on_finished()
 
@@ -126,14 +135,12 @@ class _PortAudioStream:
         stream = make(**kwargs, finished_callback=self._finished)
         with _open_lock:
             _open_streams.add(self)
+        self.stream = stream
         try:
             stream.start()
         except BaseException:
-            with _open_lock:
-                _open_streams.discard(self)
-            stream.close()
+            self.close()
             raise
-        self.stream = stream
 
     def check(self) -> None:
         """Called first in the callback: end the stream if closing was asked for."""
@@ -141,31 +148,42 @@ class _PortAudioStream:
             raise _sounddevice().CallbackAbort
 
     def close(self) -> None:
-        """Stop and release the stream. Safe to call twice, from any thread but the callback's."""
+        """Stop and release the stream (in the background after ``CLOSE_WAIT``). Safe to call
+        twice, from any thread but the callback's."""
         stream, self.stream = self.stream, None
         if stream is None:
             return
         self.stopping = True
+        self._closer = threading.Thread(
+            target=self._shut, args=(stream,), name="huddle-portaudio-close", daemon=True
+        )
+        self._closer.start()
+        self.closed.wait(CLOSE_WAIT)
+
+    def _shut(self, stream: Any) -> None:
         try:
-            if stream.active and not self.finished.wait(STOP_TIMEOUT):
-                log.warning("%s did not stop within %.1f s; aborting it", self.what, STOP_TIMEOUT)
-                stream.abort()
-            else:
-                stream.stop()  # the callback thread has ended: this only joins it
+            stream.stop()  # joins PortAudio's thread once it has left its loop
             stream.close()
+        except Exception:
+            log.exception("closing the %s failed", self.what)
         finally:
             with _open_lock:
                 _open_streams.discard(self)
+            self.closed.set()
 
 
 def close_all_streams() -> list[str]:
-    """Close every PortAudio stream still open (see :class:`_PortAudioStream`); returns what
-    they were, for a warning about the owner that forgot them."""
+    """Close every PortAudio stream still open (see :class:`_PortAudioStream`) and wait for
+    them; returns what they were, for a warning about the owner that forgot them."""
     with _open_lock:
         left = list(_open_streams)
+    forgotten = [stream.what for stream in left if stream.stream is not None]
     for stream in left:
         stream.close()
-    return [stream.what for stream in left]
+    for stream in left:
+        if not stream.closed.wait(EXIT_WAIT):
+            log.warning("the %s did not close within %.0f s", stream.what, EXIT_WAIT)
+    return forgotten
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,7 +518,7 @@ class Speaker:
                 channels=SPEAKER_CHANNELS,
                 dtype="int16",
                 blocksize=SPEAKER_BLOCK,
-                latency="low",
+                latency=SPEAKER_LATENCY,
                 callback=self._callback,
             )
         except sd.PortAudioError as exc:

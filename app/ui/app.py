@@ -148,7 +148,7 @@ class HuddleApp(QObject):
             if stream is not None:
                 await self.engine.destroy_stream(stream)
             self.join_dialog.show_error(str(exc))
-            await self.join_dialog.load_devices()
+            await self.join_dialog.reload_devices()
             return False
         window = self.call_window = CallWindow(self.controller, self.bridge, self.settings)
         window.leave_requested.connect(lambda: self._spawn(self.leave(quit_after=window._closing)))

@@ -319,9 +319,12 @@ class JoinDialog(QWidget):
             self._preview_task = None
 
     async def reload_devices(self) -> None:
-        """Choose the remembered devices again (after the settings changed them)."""
+        """Choose the remembered devices again (after the settings changed them, or a join
+        failed). Runs as the preview task, so ``release_preview`` (at quit) waits for it and
+        closes what it opened."""
         await self.release_preview()
-        await self.load_devices()
+        task = self._preview_task = asyncio.ensure_future(self.load_devices())
+        await asyncio.shield(task)
 
     def _devices_changed(self) -> None:
         if self._preview_task is None:

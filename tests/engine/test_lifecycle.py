@@ -15,6 +15,7 @@ from app.engine import (
     DeviceError,
     EngineStateError,
     ErrorCode,
+    LocalStream,
     PlayerState,
     RoomConfig,
     User,
@@ -213,6 +214,26 @@ async def test_no_camera_is_reported_and_the_stream_has_what_works(engines, puls
     )
     assert fallback.has_video and fallback.has_audio
     assert [e.code for e in fallback.errors] == [ErrorCode.NO_CAMERA, ErrorCode.DEVICE_NOT_FOUND]
+
+
+async def test_devices_still_opening_when_the_engine_is_destroyed_are_released(
+    engines, engine_config, pulse
+) -> None:
+    """A stream, a microphone switch and the speaker that finish opening after
+    ``destroy_engine`` release their devices (nobody owns them any more); left running,
+    PortAudio would call into a collected callback."""
+    from app.media import audio
+
+    engine, _ = await engines("alice", login=False, config=replace(engine_config, speaker=None))
+    stream = await engine.create_stream(camera=CameraConfig(video=False))
+    assert engine.open_sound_output() is not None  # the speaker starts opening
+    creating = asyncio.ensure_future(engine.create_stream(camera=CameraConfig(video=False)))
+    switching = asyncio.ensure_future(engine.use_audio_device(stream, None))
+    await asyncio.sleep(0)  # both under way in the executor
+    await engine.destroy_engine()
+    results = await asyncio.gather(creating, switching, return_exceptions=True)
+    assert all(r is None or isinstance(r, (LocalStream, EngineStateError)) for r in results)
+    await until(lambda: not audio._open_streams and pulse.open_streams() == 0)
 
 
 async def test_a_user_with_no_devices_joins_and_plays(engines) -> None:

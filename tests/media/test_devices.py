@@ -102,6 +102,52 @@ async def test_a_cancelled_open_leaves_no_device_running(pulse, monkeypatch) -> 
         await until(lambda: pulse.open_streams() == 0)  # ...and was closed, unowned
 
 
+async def test_closing_never_aborts_a_stream_whose_callback_may_be_running(
+    pulse, monkeypatch
+) -> None:
+    """PortAudio's ALSA host API aborts a stream by pthread_cancel on its callback thread,
+    which tears down a thread inside Python (the intermittent SIGSEGV/SIGILL): closing asks
+    the callback to end the stream and joins PortAudio's thread instead, never aborting."""
+    import sounddevice
+
+    from app.media import audio
+
+    aborted = []
+    monkeypatch.setattr(sounddevice._StreamBase, "abort", lambda self, **_: aborted.append(self))
+    mixer = Mixer()
+    for _ in range(3):
+        speaker = await Speaker.open(None, mixer)
+        mic = await MicrophoneSource.open()
+        await asyncio.sleep(0.05)  # both callbacks running
+        devices = [speaker._portaudio, mic._portaudio]
+        assert all(d in audio._open_streams for d in devices)
+        speaker.close()
+        mic.stop()
+        # (This PulseAudio's sine source hands the microphone 2 s at a time, so it may take
+        # that long to call back and end.)
+        await until(lambda devices=devices: all(d.closed.is_set() for d in devices))
+        assert not any(d in audio._open_streams for d in devices)
+    assert aborted == []
+    await until(lambda: pulse.open_streams() == 0)
+
+
+async def test_streams_left_open_are_kept_alive_and_closed_at_the_end(pulse) -> None:
+    """A stream whose owner forgot it is never collected while PortAudio calls it;
+    ``close_all_streams`` (at exit, and by the tests before PulseAudio stops) closes it."""
+    import gc
+    import weakref
+
+    from app.media import audio
+
+    mic = await MicrophoneSource.open()
+    forgotten = weakref.ref(mic._portaudio)
+    del mic
+    gc.collect()
+    assert forgotten() is not None and forgotten() in audio._open_streams
+    assert audio.close_all_streams() == ["microphone (default)"]
+    await until(lambda: pulse.open_streams() == 0)
+
+
 async def test_unknown_microphone_is_not_found(pulse) -> None:
     with pytest.raises(MediaError) as info:
         await MicrophoneSource.open("no such microphone")
