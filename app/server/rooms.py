@@ -637,20 +637,27 @@ class RoomService:
             or len(session.streams) >= MAX_STREAMS_PER_USER
         ):
             return None
+        info = self._add_stream(room, session, user, pub)
+        log.info("re-announced %s by %r", info.stream_id, session)
+        return info
+
+    def _add_stream(
+        self, room: Room, session: Session, user: m.UserInfo, spec: m.Publish | m.Publication
+    ) -> m.StreamInfo:
+        """Register a stream (published now, or re-announced after a restart) in every index."""
         info = m.StreamInfo(
-            stream_id=pub.stream_id,
+            stream_id=spec.stream_id,
             user=user,
-            extra_info=pub.extra_info,
-            video=pub.video,
-            audio=pub.audio,
-            video_muted=pub.video_muted,
-            audio_muted=pub.audio_muted,
+            extra_info=spec.extra_info,
+            video=spec.video,
+            audio=spec.audio,
+            video_muted=spec.video_muted,
+            audio_muted=spec.audio_muted,
         )
         session.streams[info.stream_id] = info
         room.streams[info.stream_id] = info
         room.publishers[info.stream_id] = session
         self._streams[(room.app_id, info.stream_id)] = session
-        log.info("re-announced %s by %r", info.stream_id, session)
         return info
 
     def _hold(self, session: Session, held: m.HeldPlay) -> bool:
@@ -815,19 +822,7 @@ class RoomService:
         if len(session.streams) >= MAX_STREAMS_PER_USER:
             raise ProtocolError(ErrorCode.TOO_MANY_STREAMS)
         self._router(room).check(room.key)
-        info = m.StreamInfo(
-            stream_id=msg.stream_id,
-            user=user,
-            extra_info=msg.extra_info,
-            video=msg.video,
-            audio=msg.audio,
-            video_muted=msg.video_muted,
-            audio_muted=msg.audio_muted,
-        )
-        session.streams[info.stream_id] = info
-        room.streams[info.stream_id] = info
-        room.publishers[info.stream_id] = session
-        self._streams[(room.app_id, info.stream_id)] = session
+        info = self._add_stream(room, session, user, msg)
         log.info("publish %s by %r", info.stream_id, session)
         self._send(session, m.Ok(id=msg.id))
         self._fan_out(
