@@ -94,6 +94,11 @@ async def _check(report: SelfTestReport, step: Progress) -> None:
     for device in ("camera", "microphone"):
         if not getattr(requirements, device):
             report.warnings.append(f"no {device}: {requirements.err_info.get(device, '')}".strip())
+    if not requirements.audio_processing:
+        report.warnings.append(
+            "no echo cancellation or noise suppression: "
+            + requirements.err_info.get("audioProcessing", "")
+        )
 
     step(STEP_SERVICE, 0.2)
     secret = secrets.token_hex(32).encode()

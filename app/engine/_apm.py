@@ -106,7 +106,14 @@ class AudioProcessor:
         if wanted:
             try:
                 from livekit import rtc
-            except ImportError as exc:
+
+                apm = rtc.AudioProcessingModule(
+                    echo_cancellation=self.echo_cancelling,
+                    noise_suppression=self.ans,
+                    high_pass_filter=True,
+                    auto_gain_control=self.agc,
+                )
+            except (ImportError, OSError) as exc:  # OSError: its native library is missing
                 if self.unavailable is None:
                     log.warning(
                         "no audio processing (echo cancellation, noise suppression): %s", exc
@@ -114,12 +121,6 @@ class AudioProcessor:
                 self.unavailable = str(exc)
             else:
                 self._rtc = rtc
-                apm = rtc.AudioProcessingModule(
-                    echo_cancellation=self.echo_cancelling,
-                    noise_suppression=self.ans,
-                    high_pass_filter=True,
-                    auto_gain_control=self.agc,
-                )
         with self._lock:
             self._apm = apm
             if apm is not None:

@@ -182,6 +182,8 @@ class SystemRequirements:
     video_codec: dict[str, bool]
     screen_sharing: bool
     err_info: dict[str, str]
+    audio_processing: bool = False
+    """Echo cancellation and noise suppression (WebRTC's APM) can run here (Huddle's own)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The seed's field names: webRTC, customCapture, camera, microphone, videoCodec, …"""
@@ -192,6 +194,7 @@ class SystemRequirements:
             "microphone": self.microphone,
             "videoCodec": dict(self.video_codec),
             "screenSharing": self.screen_sharing,
+            "audioProcessing": self.audio_processing,
             "errInfo": dict(self.err_info),
         }
 

@@ -79,6 +79,9 @@ async def probe() -> SystemRequirements:
     except Exception as exc:
         custom = False
         errors["customCapture"] = str(exc)
+    processing_error = await loop.run_in_executor(None, _audio_processing)
+    if processing_error:
+        errors["audioProcessing"] = processing_error
     return SystemRequirements(
         web_rtc=web_rtc_error is None,
         custom_capture=custom,
@@ -87,4 +90,15 @@ async def probe() -> SystemRequirements:
         video_codec=codecs,
         screen_sharing=bool(screens),
         err_info=errors,
+        audio_processing=processing_error is None,
     )
+
+
+def _audio_processing() -> str | None:
+    """Make WebRTC's audio processing module and run one 10 ms frame pair through it."""
+    from ._apm import AudioProcessor
+
+    processor = AudioProcessor(aec=True, ans=True, agc=False)
+    if not processor.active:
+        return processor.unavailable or "the audio processing module could not be made"
+    return None

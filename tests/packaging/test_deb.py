@@ -88,6 +88,8 @@ def test_build_install_and_self_test_the_deb() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     report = json.loads(result.stdout)
     assert report["passed"] and report["version"] == __version__
+    # The bundle carries livekit's native library: echo cancellation works when installed.
+    assert report["devices"]["audioProcessing"], report["devices"]["errInfo"]
     entry = subprocess.run(
         ["desktop-file-validate", "/usr/share/applications/huddle.desktop"],
         capture_output=True,
