@@ -13,6 +13,7 @@ once (``deviceError`` with ``AUDIO_PROCESSING_UNAVAILABLE``).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import re
@@ -27,6 +28,15 @@ log = logging.getLogger("huddle.engine")
 RATE = 48_000
 FRAME = 480
 """10 ms: the module's frame."""
+GAP_WINDOW = 5
+"""Speaker blocks (50 ms) a gap must outlast before it is filled: PortAudio's timestamps
+jitter by a few ms (up to 20 ms under load) and come back."""
+GAP_MIN = 0.004
+"""Smaller gaps are timestamp noise."""
+LATE_CALL = 0.025
+"""A speaker callback this long after the one before can have let the device run dry; a lead
+is filled only within ``LATE_SPELL`` of such a call (timestamps also wander on their own)."""
+LATE_SPELL = 0.3
 HEADSET = re.compile(r"head(set|phone)|earbud|earphone|airpods|buds\b", re.IGNORECASE)
 
 
@@ -58,6 +68,11 @@ class AudioProcessor:
         self._render_delay = 0.0
         self._capture_delay = 0.0
         self._rendering_until = 0.0
+        self._played_until: float | None = None
+        self._leads: collections.deque[float] = collections.deque(maxlen=GAP_WINDOW)
+        self._last_render = 0.0
+        self._late_until = 0.0
+        self.gap_seconds = 0.0
         self.cpu_seconds = 0.0
         self.frames = 0
         self._configure()
@@ -123,11 +138,19 @@ class AudioProcessor:
 
     def render(self, block: np.ndarray, output_delay: float) -> None:
         """The speaker played ``block``; it will be heard ``output_delay`` s from now."""
+        now = time.monotonic()
         self._render_delay = output_delay
-        self._rendering_until = time.monotonic() + 0.5
+        self._rendering_until = now + 0.5
         if self._apm is None or not self.echo_cancelling:
             return
-        data = np.concatenate([self._render_rest, block]) if len(self._render_rest) else block
+        gap = self._gap(now + output_delay, len(block), now)
+        rest = self._render_rest
+        if gap:
+            # The device played silence we never saw (an underrun): the reference gets the
+            # same silence, or every later echo comes that much later than the canceller
+            # expects and it has to find the echo path again.
+            rest = np.concatenate([rest, np.zeros(gap, np.int16)])
+        data = np.concatenate([rest, block]) if len(rest) else block
         started = time.thread_time()
         with self._lock:
             apm = self._apm
@@ -141,6 +164,37 @@ class AudioProcessor:
                 done += FRAME
         self._render_rest = data[done:].copy()
         self.cpu_seconds += time.thread_time() - started
+
+    def _gap(self, heard_at: float, samples: int, now: float) -> int:
+        """Samples of silence the speaker played before a block heard at ``heard_at``
+        (monotonic seconds), beyond the reference given so far.
+
+        After an underrun the device's clock has gone on while no block came: the block is
+        heard later than the end of the reference. A lead that lasts ``GAP_WINDOW`` blocks is
+        such a gap, if a late callback came just before; a lead that comes back is timestamp
+        jitter. A lasting lag (the device ahead of its timestamps) moves the baseline."""
+        if now - self._last_render > LATE_CALL:
+            self._late_until = now + LATE_SPELL
+        self._last_render = now
+        if self._played_until is None or abs(heard_at - self._played_until) > 0.5:
+            self._played_until = heard_at  # the first block, or a device reopened
+            self._leads.clear()
+        leads = self._leads
+        leads.append(heard_at - self._played_until)
+        gap = 0
+        if len(leads) == leads.maxlen:
+            floor, ceiling = min(leads), max(leads)
+            late = now < self._late_until
+            shift = floor if floor > GAP_MIN and late else ceiling if ceiling < -GAP_MIN else 0.0
+            if shift:
+                if shift > 0:
+                    gap = round(shift * RATE)
+                    self.gap_seconds += gap / RATE
+                self._played_until += shift
+                for i in range(len(leads)):
+                    leads[i] -= shift
+        self._played_until += samples / RATE
+        return gap
 
     def capture(self, block: np.ndarray, input_delay: float) -> np.ndarray:
         """The microphone's ``block`` (heard ``input_delay`` s ago), processed; the output
@@ -180,6 +234,7 @@ class AudioProcessor:
             "frames": self.frames,
             "speaker_delay_ms": round(self._render_delay * 1000, 1),
             "microphone_delay_ms": round(self._capture_delay * 1000, 1),
+            "speaker_gaps_ms": round(self.gap_seconds * 1000, 1),
             "ms_per_frame": round(1000 * self.cpu_seconds / self.frames, 3)
             if self.frames
             else None,

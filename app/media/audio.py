@@ -37,6 +37,11 @@ log = logging.getLogger("huddle.media")
 SPEAKER_CHANNELS = 2
 SPEAKER_BLOCK = 480
 """10 ms per speaker callback."""
+SPEAKER_LATENCY = 0.05
+"""The speaker's device buffer. PortAudio's "low" (a few ms through PulseAudio) underran
+dozens of times a minute on a loaded machine: every underrun plays silence the echo
+canceller's reference never sees, so the echo comes tens of ms later than it did and the
+canceller loses it for seconds. 50 ms rode out the load with no underrun."""
 MIC_BLOCK = 480
 """10 ms per microphone callback (the echo canceller's frame)."""
 MIC_MAX_BLOCKS = 6
@@ -513,7 +518,7 @@ class Speaker:
                 channels=SPEAKER_CHANNELS,
                 dtype="int16",
                 blocksize=SPEAKER_BLOCK,
-                latency="low",
+                latency=SPEAKER_LATENCY,
                 callback=self._callback,
             )
         except sd.PortAudioError as exc:
