@@ -44,10 +44,11 @@ def test_a_speaker_underrun_puts_its_silence_into_the_reference_and_jitter_does_
 async def test_the_echo_is_cancelled_and_double_talk_gets_through() -> None:
     rig = start_rig()
     try:
-        result = await echo_case(rig, 18)
+        result = await echo_case(rig, 30)
     finally:
         rig.close()
     off, on = result["aec_off"], result["aec_on"]
+    print("echo off", off["echo_attenuation_db"], "on", on["echo_attenuation_db"], "dB")
     assert off["echo_attenuation_db"] < 20  # the rig does leak: A hears itself
     # The target is 40 dB; under the shared load this rig measured 24-63 dB (leak alone 12),
     # and its leak path itself steps under load (benchmarks/BENCHMARKS.md). So the test holds
