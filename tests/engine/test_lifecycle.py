@@ -257,8 +257,10 @@ async def test_check_system_requirements_probes_this_machine(engines, pulse, mon
         "videoCodec",
         "screenSharing",
         "errInfo",
+        "audioProcessing",  # Huddle's own: echo cancellation and noise suppression can run
     }
     assert seed["webRTC"] and seed["customCapture"] and seed["microphone"]
+    assert seed["audioProcessing"] and "audioProcessing" not in seed["errInfo"]
     assert seed["videoCodec"] == {"H264": True, "H265": False, "VP8": True, "VP9": False}
     assert not seed["camera"] and "camera" in seed["errInfo"]
     assert not seed["screenSharing"] and "display" in seed["errInfo"]["screenSharing"]
