@@ -99,7 +99,6 @@ class _Renderer:
     def __init__(self, name: str) -> None:
         self._reformatter = av.video.reformatter.VideoReformatter()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="huddle-render")
-        self._busy = threading.Lock()  # belt and braces: the tile never submits two at once
         self.name = name
         self.closed = False
         with _live_lock:
@@ -123,10 +122,10 @@ class _Renderer:
         probe: Callable[[Any], Any] | None,
         handed_at: float = 0.0,
     ) -> _Picture:
-        with self._busy:
-            rgb = self._reformatter.reformat(
-                frame, width=width, height=height, format="rgb24", **_REFORMAT_OPTIONS
-            )
+        # One worker thread: the reformatter is never used by two conversions at once.
+        rgb = self._reformatter.reformat(
+            frame, width=width, height=height, format="rgb24", **_REFORMAT_OPTIONS
+        )
         plane = rgb.planes[0]  # rows are line_size apart (padded): wrap it as it is, no copy
         pixels = np.frombuffer(plane, np.uint8)
         image = QImage(pixels.data, width, height, plane.line_size, QImage.Format.Format_RGB888)
