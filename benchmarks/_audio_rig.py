@@ -1,18 +1,25 @@
 """A private PulseAudio daemon wired as a two-person call room, every signal on one clock.
 
-One five-channel null sink, ``rig``, is the room. Each device is a remap of one of its
-channels, so a single ``parec`` of ``rig.monitor`` records all of them with the same clock:
+One five-channel null sink, ``rig``, is the room. Each device is a remap of its channels, so
+a single ``parec`` of ``rig.monitor`` records all of them with the same clock:
 
     aux0  A's mouth: what the benchmark says into A's microphone (``mouthA`` -> ``micA``)
-    aux1  B's speaker (``spkB``)
-    aux2  (unused)
+    aux1  B's speaker (``spkB``), as B's ear hears it
+    aux2  B's microphone (``micB``): B's voice, and with the leak on B's speaker too
     aux3  A's speaker (``spkA``)
-    aux4  B's own voice (``mouthB``)
+    aux4  B's own voice (``mouthB``), as B says it
 
-B's microphone is the monitor of a second null sink, ``micmix``: B's voice reaches it
-through a loopback (20 ms), and so does, with the leak on, B's speaker (-6 dB, 20 ms), as a
-laptop's speakers are heard by its microphone. (A loopback from the rig back into the rig
-made the null sink's thread spin until PulseAudio was killed for its CPU time.)
+B's speaker and B's mouth are two-channel remaps whose second channel is aux2: whatever B
+plays or says also lands in B's microphone, summed by the null sink itself. The leak is that
+second channel's volume (-6 dB on, muted off), as a laptop's speakers are heard by its
+microphone. There is no ``module-loopback`` in the rig: a loopback is a second clock that
+PulseAudio steers by resampling, and under load it moved the echo's delay by 1.6-84 ms at a
+time, which a real room's acoustic path never does (and which an echo canceller has to find
+again each time).
+
+PulseAudio's own canceller (``module-echo-cancel``) cannot be put on B's devices here: its
+sink and source masters would share the rig's one clock and thread, and the daemon stops
+answering as soon as it is loaded (measured; the old two-sink rig with a loopback ran it).
 
 A process picks its devices with ``PULSE_SOURCE`` / ``PULSE_SINK`` (libpulse reads them when
 PortAudio's ALSA pulse plugin opens a stream), so each engine runs in its own process.
@@ -32,10 +39,8 @@ import numpy as np
 
 RATE = 48_000
 CHANNELS = 5
-MOUTH_A, SPEAKER_B, _UNUSED, SPEAKER_A, MOUTH_B = range(CHANNELS)
-LEAK_GAIN = 0.5
-"""-6 dB."""
-LEAK_MS = 20
+MOUTH_A, SPEAKER_B, MIC_B, SPEAKER_A, MOUTH_B = range(CHANNELS)
+LEAK_DB = -6
 
 
 @dataclass
@@ -44,7 +49,7 @@ class Rig:
     runtime: Path
     process: subprocess.Popen[bytes]
     log_path: Path
-    leak_module: str | None = None
+    leak: bool = False
     _recorder: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -53,10 +58,7 @@ class Rig:
 
     def devices(self, side: str) -> dict[str, str]:
         """The environment a process of ``side`` ("A" or "B") opens its devices with."""
-        return {
-            "PULSE_SOURCE": "micA" if side == "A" else "micmix.monitor",
-            "PULSE_SINK": f"spk{side}",
-        }
+        return {"PULSE_SOURCE": f"mic{side}", "PULSE_SINK": f"spk{side}"}
 
     def pactl(self, *args: str) -> str:
         result = subprocess.run(
@@ -71,31 +73,11 @@ class Rig:
         return result.stdout.strip()
 
     def set_leak(self, on: bool) -> None:
-        """B's speaker leaking into B's microphone (-6 dB, 20 ms), or not."""
-        if on and self.leak_module is None:
-            self.leak_module = self.pactl(
-                "load-module",
-                "module-loopback",
-                "source=spkBmon",
-                "sink=micmix",
-                f"latency_msec={LEAK_MS}",
-                "source_dont_move=true",
-                "sink_dont_move=true",
-                "adjust_time=0",
-            )
-            for _ in range(50):
-                sinks = self.pactl("list", "short", "sinks").splitlines()
-                leak = next(line.split()[0] for line in sinks if line.split()[1] == "micmix")
-                inputs = self.pactl("list", "short", "sink-inputs").splitlines()
-                # The near-end loopback came first; the leak is the newest input there.
-                mine = [int(line.split()[0]) for line in inputs if line.split()[1] == leak]
-                if len(mine) >= 2:
-                    self.pactl("set-sink-input-volume", str(max(mine)), str(LEAK_GAIN))
-                    break
-                time.sleep(0.05)
-        elif not on and self.leak_module is not None:
-            self.pactl("unload-module", self.leak_module)
-            self.leak_module = None
+        """B's speaker heard by B's microphone (-6 dB, same clock), or not."""
+        # PulseAudio volumes are cubic: raw = 65536 * amplitude ** (1/3).
+        leak = round(65536 * (10 ** (LEAK_DB / 20)) ** (1 / 3)) if on else 0
+        self.pactl("set-sink-volume", "spkB", "65536", str(leak))
+        self.leak = on
 
     def play(self, samples: np.ndarray, sink: str) -> subprocess.Popen[bytes]:
         """Start playing mono int16 ``samples`` into ``sink`` (``mouthA`` or ``mouthB``)."""
@@ -179,14 +161,11 @@ def _modules() -> list[str]:
         f"module-null-sink sink_name=rig rate={RATE} channels={CHANNELS} "
         f"channel_map={','.join(aux)} norewinds=1",
         sink("mouthA", MOUTH_A),
-        sink("spkB", SPEAKER_B),
+        sink("spkB", SPEAKER_B, MIC_B),  # front-right is the leak (off until set_leak)
         sink("spkA", SPEAKER_A),
-        sink("mouthB", MOUTH_B),
+        sink("mouthB", MOUTH_B, MIC_B),
         source("micA", MOUTH_A),
-        source("spkBmon", SPEAKER_B),
-        source("mouthBmon", MOUTH_B),
-        f"module-null-sink sink_name=micmix rate={RATE} channels=1 norewinds=1",
-        f"module-loopback source=mouthBmon sink=micmix latency_msec={LEAK_MS} adjust_time=0",
+        source("micB", MIC_B),
     ]
 
 
@@ -207,8 +186,9 @@ def start_rig() -> Rig:
         "--log-target=stderr",
         "--log-level=warning",
         "--no-cpu-limit",
-        "--realtime=no",
-        "--high-priority=no",
+        # As a desktop's PulseAudio runs (rtkit gives it real-time priority there).
+        "--realtime=yes",
+        "--high-priority=yes",
         f"--load=module-native-protocol-unix auth-anonymous=1 socket={socket}",
     ]
     args += [f"--load={module}" for module in _modules()]
@@ -224,6 +204,7 @@ def start_rig() -> Rig:
             raise RuntimeError(f"pulseaudio did not start: {error[-500:]}")
         ok = subprocess.run(["pactl", "info"], env=rig.env, capture_output=True)
         if ok.returncode == 0:
+            rig.set_leak(False)
             return rig
         time.sleep(0.05)
     rig.close()

@@ -14,8 +14,9 @@ there drops that share of UDP packets at random (real packets; signalling is TCP
   burst is found in B's speaker by cross-correlation against the mouth channel.
 * glitches: B's speaker's tone, in 10 ms windows; a run of windows below a third of its
   usual level is one glitch (gaps per minute, % of time silent).
-* echo: B's speaker leaks into B's microphone (-6 dB, 20 ms); A's speaker should not hear
-  A. Echo attenuation = A's voice power over A's speaker power, AEC off and on. In the
+* echo: B's speaker leaks into B's microphone (-6 dB, inside the sound card); A's speaker
+  should not hear A. Echo attenuation = A's voice power over A's speaker power, AEC off and
+  on. In the
   second half B talks too (double talk): B's voice in A's speaker, against B's voice with
   AEC off.
 * noise: speech (``espeak-ng``) with steady noise mixed in, NS off and on: noise and speech
@@ -414,16 +415,20 @@ def _near_level(signal: np.ndarray, lag: int, start: int, stop: int) -> float:
     return float(ear / max(mouth, 1e-9))
 
 
-async def echo_case(rig: Rig, seconds: float) -> dict[str, Any]:
+async def echo_case(
+    rig: Rig, seconds: float, cancellers: tuple[str, ...] = ("off", "huddle")
+) -> dict[str, Any]:
     """A talks alone, then both talk (double talk), then B alone; B's speaker leaks into
-    B's microphone throughout."""
+    B's microphone throughout. Once per canceller: none, and Huddle's (AEC and NS on both
+    engines)."""
     third = int(seconds * RATE) // 3
     far = repeat_to(speech(TEXT_A), seconds)
     far[2 * third :] = 0
     near = np.zeros_like(far)
     near[third:] = repeat_to(speech(TEXT_B, "en+f3"), seconds)[: len(far) - third] * 0.7
     out: dict[str, Any] = {"seconds": seconds}
-    for aec in (False, True):
+    for canceller in cancellers:
+        aec = canceller == "huddle"
         config = {"enable_aec": aec, "enable_ans": aec, "enable_agc": False}
         recording, results = await record_call(
             rig,
@@ -590,8 +595,8 @@ def markdown(result: dict[str, Any]) -> str:
         e = result["echo"]
         text += (
             f"\n\necho attenuation: AEC off {e['aec_off']['echo_attenuation_db']} dB, "
-            f"AEC on {e['aec_on']['echo_attenuation_db']} dB; near end in double talk "
-            f"attenuated {e.get('double_talk_attenuation_db')} dB"
+            f"AEC on {e['aec_on']['echo_attenuation_db']} dB"
+            + f"; near end in double talk attenuated {e.get('double_talk_attenuation_db')} dB"
         )
     text += f"\n\nWebRTC processing CPU, % of one core: {result['processing_cpu_percent']}"
     if "noise" in result:

@@ -4,8 +4,26 @@ WebRTC's audio processing module (AEC3, NS, AGC, HPF), reached through the ``liv
 wheel's ``rtc.AudioProcessingModule`` (no LiveKit server involved). One engine has one
 processor: the microphone's 10 ms blocks go through ``capture`` on the capture thread, and
 every block the speaker plays goes to ``render`` on the speaker thread as the far-end
-reference. The delay between the two is told to the canceller from PortAudio's own
-timestamps on both sides (output latency + input latency), so it follows the playout delay.
+reference.
+
+The two threads never call the canceller in turn as they come. ``render`` only writes the
+block into a ring of the speaker's samples; ``capture`` gives the canceller, for each 10 ms
+of microphone, the reference at a fixed offset in that ring and then the microphone frame,
+in lock-step, as PulseAudio's ``module-echo-cancel`` does. So the echo's delay behind the
+reference, as the canceller sees it, stays the same whatever the scheduling: a callback that
+comes late or in a burst moves nothing. Measured here: with the two threads calling the
+canceller as they came, one late callback could drop it from 70 dB to 20 dB for seconds
+while it found the echo again.
+
+The offset pairs microphone sample ``c`` with speaker sample ``c + offset``, and comes from
+causality, not from the devices' latencies (PortAudio's timestamps through ALSA's pulse
+plugin put the echo 9-16 ms *before* the time they gave it): at every capture callback, the
+speaker sample being heard when the newest microphone sample was recorded has already been
+rendered, so ``rendered - captured`` there is never below the echo's own offset. Its least
+value over ``ANCHOR_CALLS`` callbacks is the offset; the reference then leads the echo by
+10-20 ms here, never trails it. It is taken again whenever the relation moves: the speaker
+opens (or reopens with a larger buffer), underruns (the device played silence that is in
+no reference), or the microphone overflows (samples were lost).
 
 Without the ``livekit`` package the microphone is sent unprocessed and the engine says so
 once (``deviceError`` with ``AUDIO_PROCESSING_UNAVAILABLE``).
@@ -13,7 +31,6 @@ once (``deviceError`` with ``AUDIO_PROCESSING_UNAVAILABLE``).
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import logging
 import re
@@ -28,15 +45,10 @@ log = logging.getLogger("huddle.engine")
 RATE = 48_000
 FRAME = 480
 """10 ms: the module's frame."""
-GAP_WINDOW = 5
-"""Speaker blocks (50 ms) a gap must outlast before it is filled: PortAudio's timestamps
-jitter by a few ms (up to 20 ms under load) and come back."""
-GAP_MIN = 0.004
-"""Smaller gaps are timestamp noise."""
-LATE_CALL = 0.025
-"""A speaker callback this long after the one before can have let the device run dry; a lead
-is filled only within ``LATE_SPELL`` of such a call (timestamps also wander on their own)."""
-LATE_SPELL = 0.3
+ANCHOR_CALLS = 25
+"""Capture callbacks (250 ms) over which the offset between the timelines is taken."""
+RING = RATE * 2
+"""Seconds of reference kept (the microphone may run this far behind)."""
 HEADSET = re.compile(r"head(set|phone)|earbud|earphone|airpods|buds\b", re.IGNORECASE)
 
 
@@ -64,15 +76,19 @@ class AudioProcessor:
         self.aec, self.ans, self.agc, self.headset = aec, ans, agc, headset
         self.unavailable: str | None = None
         self._capture_rest = np.zeros(0, np.int16)
-        self._render_rest = np.zeros(0, np.int16)
         self._render_delay = 0.0
         self._capture_delay = 0.0
-        self._rendering_until = 0.0
-        self._played_until: float | None = None
-        self._leads: collections.deque[float] = collections.deque(maxlen=GAP_WINDOW)
-        self._last_render = 0.0
-        self._late_until = 0.0
-        self.gap_seconds = 0.0
+        self._played = 0
+        """Speaker samples rendered (sample ``n`` is at ``n % RING`` in the ring)."""
+        self._recorded = 0
+        """Microphone samples captured."""
+        self._last_render = float("-inf")
+        self._offset: int | None = None
+        self._anchor_calls = 0
+        self._reanchor = True
+        self.reanchors = 0
+        """Times the offset was taken again (speaker opened, underran; microphone lost)."""
+        self._ring = np.zeros(RING, np.int16)
         self.cpu_seconds = 0.0
         self.frames = 0
         self._configure()
@@ -137,87 +153,80 @@ class AudioProcessor:
 
     # ------------------------------------------------------------ the two threads
 
-    def render(self, block: np.ndarray, output_delay: float) -> None:
-        """The speaker played ``block``; it will be heard ``output_delay`` s from now."""
+    def render(self, block: np.ndarray, output_delay: float, underrun: bool = False) -> None:
+        """The speaker played ``block``; it will be heard ``output_delay`` s from now.
+        ``underrun``: the device played silence before it (or the stream is new)."""
         now = time.monotonic()
         self._render_delay = output_delay
-        self._rendering_until = now + 0.5
-        if self._apm is None or not self.echo_cancelling:
+        if not self.echo_cancelling:
             return
-        gap = self._gap(now + output_delay, len(block), now)
-        rest = self._render_rest
-        if gap:
-            # The device played silence we never saw (an underrun): the reference gets the
-            # same silence, or every later echo comes that much later than the canceller
-            # expects and it has to find the echo path again.
-            rest = np.concatenate([rest, np.zeros(gap, np.int16)])
-        data = np.concatenate([rest, block]) if len(rest) else block
-        started = time.thread_time()
         with self._lock:
-            apm = self._apm
-            if apm is None:
-                return
-            frame = self._render_frame
-            done = 0
-            while len(data) - done >= FRAME:
-                frame.samples[:] = data[done : done + FRAME]
-                apm.process_reverse_stream(frame.frame)
-                done += FRAME
-        self._render_rest = data[done:].copy()
-        self.cpu_seconds += time.thread_time() - started
+            if underrun or now - self._last_render > 0.5:  # or the speaker paused
+                self._reanchor = True
+            self._last_render = now
+            block = block[-RING:]
+            first, count = self._played % RING, len(block)
+            head = min(count, RING - first)
+            self._ring[first : first + head] = block[:head]
+            self._ring[: count - head] = block[head:]
+            self._played += count
 
-    def _gap(self, heard_at: float, samples: int, now: float) -> int:
-        """Samples of silence the speaker played before a block heard at ``heard_at``
-        (monotonic seconds), beyond the reference given so far.
+    def _reference(self, start: int) -> np.ndarray:
+        """Speaker samples ``start`` to ``start + FRAME`` (silence where it has not played
+        them, or the ring no longer has them)."""
+        out = np.zeros(FRAME, np.int16)
+        lo, hi = max(start, self._played - RING), min(start + FRAME, self._played)
+        if lo < hi:
+            first = lo % RING
+            head = min(hi - lo, RING - first)
+            out[lo - start : lo - start + head] = self._ring[first : first + head]
+            out[lo - start + head : hi - start] = self._ring[: hi - lo - head]
+        return out
 
-        After an underrun the device's clock has gone on while no block came: the block is
-        heard later than the end of the reference. A lead that lasts ``GAP_WINDOW`` blocks is
-        such a gap, if a late callback came just before; a lead that comes back is timestamp
-        jitter. A lasting lag (the device ahead of its timestamps) moves the baseline."""
-        if now - self._last_render > LATE_CALL:
-            self._late_until = now + LATE_SPELL
-        self._last_render = now
-        if self._played_until is None or abs(heard_at - self._played_until) > 0.5:
-            self._played_until = heard_at  # the first block, or a device reopened
-            self._leads.clear()
-        leads = self._leads
-        leads.append(heard_at - self._played_until)
-        gap = 0
-        if len(leads) == leads.maxlen:
-            floor, ceiling = min(leads), max(leads)
-            late = now < self._late_until
-            shift = floor if floor > GAP_MIN and late else ceiling if ceiling < -GAP_MIN else 0.0
-            if shift:
-                if shift > 0:
-                    gap = round(shift * RATE)
-                    self.gap_seconds += gap / RATE
-                self._played_until += shift
-                for i in range(len(leads)):
-                    leads[i] -= shift
-        self._played_until += samples / RATE
-        return gap
+    def _anchor(self) -> int | None:
+        """The offset from a microphone sample to its speaker sample (None: no speaker)."""
+        if time.monotonic() - self._last_render > 0.5:
+            return None  # nothing played for half a second: no reference
+        if self._reanchor:
+            self._reanchor = False
+            self._offset, self._anchor_calls = None, 0
+            self.reanchors += 1
+        if self._anchor_calls < ANCHOR_CALLS:
+            self._anchor_calls += 1
+            now = self._played - self._recorded
+            self._offset = now if self._offset is None else min(self._offset, now)
+        return self._offset
 
-    def capture(self, block: np.ndarray, input_delay: float) -> np.ndarray:
-        """The microphone's ``block`` (heard ``input_delay`` s ago), processed; the output
-        lags the input by less than one 10 ms frame only when blocks are not 10 ms."""
+    def capture(self, block: np.ndarray, input_delay: float, overflow: bool = False) -> np.ndarray:
+        """The microphone's ``block`` (its first sample recorded ``input_delay`` s ago),
+        processed; the output lags the input by less than one 10 ms frame only when blocks
+        are not 10 ms. ``overflow``: microphone samples were lost before it."""
         self._capture_delay = input_delay
         if self._apm is None:
             return block
-        data = np.concatenate([self._capture_rest, block]) if len(self._capture_rest) else block
+        rest = len(self._capture_rest)
+        data = np.concatenate([self._capture_rest, block]) if rest else block
         out = np.empty(len(data) // FRAME * FRAME, np.int16)
         started = time.thread_time()
         with self._lock:
             apm = self._apm
             if apm is None:
                 return block
+            if overflow:
+                self._reanchor = True
+            self._recorded += len(block)
+            offset = self._anchor() if self.echo_cancelling else None
+            first = self._recorded - len(block) - rest  # the microphone sample data[0] is
             frame = self._capture_frame
-            if self.echo_cancelling:
-                speaking = time.monotonic() < self._rendering_until
-                delay = (self._render_delay + input_delay) if speaking else input_delay
-                # The canceller takes 0-500 ms (and says so by failing outside it).
-                with contextlib.suppress(RuntimeError):
-                    apm.set_stream_delay_ms(min(500, max(0, round(delay * 1000))))
             for done in range(0, len(out), FRAME):
+                if offset is not None:
+                    self._render_frame.samples[:] = self._reference(first + done + offset)
+                    apm.process_reverse_stream(self._render_frame.frame)
+                    # A hint only (AEC3 finds the delay); 0-500 ms or it fails.
+                    with contextlib.suppress(RuntimeError):
+                        apm.set_stream_delay_ms(
+                            min(500, round((self._render_delay + input_delay) * 1000))
+                        )
                 frame.samples[:] = data[done : done + FRAME]
                 apm.process_stream(frame.frame)
                 out[done : done + FRAME] = frame.samples
@@ -235,7 +244,7 @@ class AudioProcessor:
             "frames": self.frames,
             "speaker_delay_ms": round(self._render_delay * 1000, 1),
             "microphone_delay_ms": round(self._capture_delay * 1000, 1),
-            "speaker_gaps_ms": round(self.gap_seconds * 1000, 1),
+            "realigned": self.reanchors,
             "ms_per_frame": round(1000 * self.cpu_seconds / self.frames, 3)
             if self.frames
             else None,

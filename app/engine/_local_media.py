@@ -277,7 +277,10 @@ class LocalMedia:
     def audio_stats(self, playbacks: Iterable[Playback]) -> dict[str, Any]:
         """Voice processing, each played stream's jitter buffer and the speaker's underflows."""
         stats = self.voice.stats(playbacks)
-        stats["speaker_underflows"] = self._speaker.underflows if self._speaker else None
+        speaker = self._speaker
+        stats["speaker_underflows"] = speaker.underflows if speaker else None
+        stats["speaker_buffer_ms"] = round(speaker.latency * 1000) if speaker else None
+        stats["speaker_realtime"] = speaker.realtime if speaker else None
         return stats
 
     # ------------------------------------------------------------ sound levels

@@ -18,7 +18,9 @@ import asyncio
 import atexit
 import collections
 import logging
+import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -37,11 +39,23 @@ log = logging.getLogger("huddle.media")
 SPEAKER_CHANNELS = 2
 SPEAKER_BLOCK = 480
 """10 ms per speaker callback."""
-SPEAKER_LATENCY = 0.05
-"""The speaker's device buffer. PortAudio's "low" (a few ms through PulseAudio) underran
-dozens of times a minute on a loaded machine: every underrun plays silence the echo
-canceller's reference never sees, so the echo comes tens of ms later than it did and the
-canceller loses it for seconds. 50 ms rode out the load with no underrun."""
+SPEAKER_LATENCIES = (0.02, 0.03, 0.05, 0.08)
+"""The speaker's device buffer, in steps: it opens with the first (the least delay) and moves
+to the next after ``UNDERRUNS_TO_GROW`` underruns within ``UNDERRUN_WINDOW`` seconds, as
+WebRTC's PulseAudio output grows its latency on underflow. An underrun is a gap the listener
+hears, and silence the echo canceller's reference never sees (the echo then comes later than
+the canceller expects and it loses it for seconds); a machine too loaded for 20 ms (dozens
+of underruns a minute measured here with nine sessions sharing two cores) rode it out at
+50 ms. A quiet machine keeps 20 ms for the whole call."""
+REALTIME_PRIORITY = 5
+"""SCHED_FIFO priority asked for PortAudio's callback threads (PulseAudio's own default): a
+callback that waits for a CPU behind a build or a browser is late, and a late speaker
+callback is an underrun. Granted to root or with ``RLIMIT_RTPRIO`` (``/etc/security/
+limits.conf``, as audio distributions set up); otherwise the threads run as before."""
+UNDERRUNS_TO_GROW = 3
+UNDERRUN_WINDOW = 10.0
+SETTLE_TIME = 1.0
+"""Underruns in the first second after opening are the device starting, not the load."""
 MIC_BLOCK = 480
 """10 ms per microphone callback (the echo canceller's frame)."""
 MIC_MAX_BLOCKS = 6
@@ -51,8 +65,10 @@ PREBUFFER_SAMPLES = AUDIO_RATE * 20 // 1000
 MAX_BUFFER_SAMPLES = AUDIO_RATE * 80 // 1000
 """Beyond 80 ms queued in such an input, the oldest audio is dropped."""
 
-BlockHook = Callable[[np.ndarray, float], np.ndarray | None]
-"""Called on a PortAudio thread with a mono int16 block and the device's delay (seconds)."""
+BlockHook = Callable[[np.ndarray, float, bool], np.ndarray | None]
+"""Called on a PortAudio thread with a mono int16 block, the device's delay (seconds), and
+whether the device lost its place before this block (an underrun played silence, an
+overflow lost input, or the stream just started): the echo canceller realigns then."""
 
 
 class AudioPull(Protocol):
@@ -99,6 +115,18 @@ _open_lock = threading.Lock()
 _exit_hook: list[Callable[[], None]] = []
 
 
+def _make_realtime() -> bool:
+    """Run the calling thread (a PortAudio callback's) with ``REALTIME_PRIORITY``, if allowed.
+
+    The thread mostly sleeps (it waits for the device, then for the GIL, both blocking), so
+    it cannot starve the machine; it only gets the CPU first when its block is due."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(REALTIME_PRIORITY))
+    except (AttributeError, OSError):  # not Linux, or not allowed
+        return False
+    return True
+
+
 class _PortAudioStream:
     """One sounddevice stream, closed without ever cancelling a callback that runs Python.
 
@@ -125,6 +153,10 @@ class _PortAudioStream:
         self.closed = threading.Event()
         self._closer: threading.Thread | None = None
         self._on_finished = on_finished
+        self.realtime: bool | None = None
+        """Whether the callback thread runs with real-time priority (None: not called yet)."""
+        self.called = False
+        """Set by the owner's callback after its first call."""
 
     def _finished(self) -> None:
         if self._on_finished is not None:
@@ -143,7 +175,10 @@ class _PortAudioStream:
             raise
 
     def check(self) -> None:
-        """Called first in the callback: end the stream if closing was asked for."""
+        """Called first in the callback: end the stream if closing was asked for. The first
+        call also asks for real-time priority for the callback thread."""
+        if self.realtime is None:
+            self.realtime = _make_realtime()
         if self.stopping:
             raise _sounddevice().CallbackAbort
 
@@ -306,8 +341,9 @@ class MicrophoneSource(MediaStreamTrack):
         if process is not None:
             stream = self._stream
             fallback = stream.latency if stream is not None else 0.02
+            lost = bool(status and getattr(status, "input_overflow", False))
             try:
-                processed = process(block, _device_delay(time_info, "input", fallback))
+                processed = process(block, _device_delay(time_info, "input", fallback), lost)
                 if processed is not None:
                     block = processed
             except Exception:  # never let the hook kill the capture thread
@@ -479,22 +515,45 @@ class Speaker:
     """A speaker playing a :class:`Mixer`. Open it with ``await Speaker.open(...)``.
 
     ``played``, if given, sees every block played (mono) with the output delay, on the
-    speaker's thread (the echo canceller's reference)."""
+    speaker's thread (the echo canceller's reference).
+
+    The device buffer starts small and grows a step when underruns keep coming (see
+    ``SPEAKER_LATENCIES``): a new stream is opened with the larger buffer, and the old one is
+    closed once the new one plays, so the switch costs one short gap."""
 
     def __init__(
         self,
         device: int | str | None = None,
         mixer: Mixer | None = None,
         played: BlockHook | None = None,
+        latencies: tuple[float, ...] = SPEAKER_LATENCIES,
     ) -> None:
         self.device = device
         self.mixer = mixer or Mixer()
         self.played = played
-        self._portaudio = _PortAudioStream(f"speaker {_name(device)}")
-        self._stream: Any = None
+        self.latencies = latencies
+        self.step = 0
+        """Index of the device buffer in use, in ``latencies``."""
+        self._portaudio: _PortAudioStream | None = None
+        self._opened_at = 0.0
+        self._underrun_times: collections.deque[float] = collections.deque()
+        self._growing = False
+        self._closed = False
+        self._switch_lock = threading.Lock()
         self.frames_played = 0
         self.underflows = 0
         """Callbacks PortAudio reported as late (the device played silence meanwhile)."""
+
+    @property
+    def latency(self) -> float:
+        """The device buffer asked for, in seconds."""
+        return self.latencies[self.step]
+
+    @property
+    def realtime(self) -> bool | None:
+        """Whether the callback thread got real-time priority (None before the first call)."""
+        portaudio = self._portaudio
+        return portaudio.realtime if portaudio is not None else None
 
     @classmethod
     async def open(
@@ -502,48 +561,120 @@ class Speaker:
         device: int | str | None = None,
         mixer: Mixer | None = None,
         played: BlockHook | None = None,
+        latencies: tuple[float, ...] = SPEAKER_LATENCIES,
     ) -> Speaker:
-        speaker = cls(device, mixer, played)
+        speaker = cls(device, mixer, played, latencies)
         await open_in_executor(speaker._open, speaker.close)
         return speaker
 
     def _open(self) -> None:
+        """Open (or reopen, with the buffer of ``self.step``) the device; the old stream, if
+        any, goes silent at once and is closed."""
         sd = _sounddevice()
         index = resolve_audio_device("output", self.device)
+        portaudio = _PortAudioStream(f"speaker {_name(self.device)}")
+
+        def callback(outdata: np.ndarray, frames: int, time_info: Any, status: object) -> None:
+            self._callback(portaudio, outdata, frames, time_info, status)
+
         try:
-            self._portaudio.open(
+            portaudio.open(
                 sd.OutputStream,
                 device=index,
                 samplerate=AUDIO_RATE,
                 channels=SPEAKER_CHANNELS,
                 dtype="int16",
                 blocksize=SPEAKER_BLOCK,
-                latency=SPEAKER_LATENCY,
-                callback=self._callback,
+                latency=self.latency,
+                callback=callback,
             )
         except sd.PortAudioError as exc:
             raise _open_error("output", self.device, exc) from None
-        self._stream = self._portaudio.stream
-        log.info("speaker %s open", self.device if self.device is not None else "(default)")
+        with self._switch_lock:
+            old, self._portaudio = self._portaudio, portaudio
+            self._opened_at = _now()
+            self._underrun_times.clear()
+            closed = self._closed
+        if old is not None:
+            old.close()
+        if closed:  # closed while this stream opened
+            portaudio.close()
+            return
+        log.info(
+            "speaker %s open, %.0f ms buffer",
+            self.device if self.device is not None else "(default)",
+            self.latency * 1000,
+        )
 
-    def _callback(self, outdata: np.ndarray, frames: int, time_info: Any, status: object) -> None:
-        self._portaudio.check()
+    def _callback(
+        self,
+        portaudio: _PortAudioStream,
+        outdata: np.ndarray,
+        frames: int,
+        time_info: Any,
+        status: object,
+    ) -> None:
+        portaudio.check()
+        if portaudio is not self._portaudio:  # replaced by a larger buffer: closing
+            outdata.fill(0)
+            return
         mono = self.mixer.read_mono(frames)
         outdata[:] = mono[:, None]
         self.frames_played += frames
+        lost = not portaudio.called  # a new stream: a new relation to the microphone
+        portaudio.called = True
         if status and getattr(status, "output_underflow", False):
             self.underflows += 1
+            lost = True
+            self._underrun()
         played = self.played
         if played is not None:
-            stream = self._stream
+            stream = portaudio.stream
             fallback = stream.latency if stream is not None else 0.02
             try:
-                played(mono, _device_delay(time_info, "output", fallback))
+                played(mono, _device_delay(time_info, "output", fallback), lost)
             except Exception:
                 log.exception("speaker reference failed")
                 self.played = None
 
+    def _underrun(self) -> None:
+        """Count an underrun; too many too close together: a larger buffer (on a thread of
+        its own: a stream is never opened or closed from its callback)."""
+        now = _now()
+        if now - self._opened_at < SETTLE_TIME or self._growing:
+            return
+        times = self._underrun_times
+        times.append(now)
+        while times and now - times[0] > UNDERRUN_WINDOW:
+            times.popleft()
+        if len(times) >= UNDERRUNS_TO_GROW and self.step + 1 < len(self.latencies):
+            self._growing = True
+            self.step += 1
+            threading.Thread(target=self._grow, name="huddle-speaker-grow", daemon=True).start()
+
+    def _grow(self) -> None:
+        log.warning(
+            "the speaker underran %d times in %.0f s: %.0f ms buffer from now on",
+            UNDERRUNS_TO_GROW,
+            UNDERRUN_WINDOW,
+            self.latency * 1000,
+        )
+        try:
+            if not self._closed:
+                self._open()
+        except MediaError as exc:  # the old stream plays on
+            log.warning("the speaker could not be reopened: %s", exc.message)
+        finally:
+            self._growing = False
+
     def close(self) -> None:
         """Stop playing and release the device. Safe to call twice."""
-        self._stream = None
-        self._portaudio.close()
+        with self._switch_lock:
+            self._closed = True
+            portaudio, self._portaudio = self._portaudio, None
+        if portaudio is not None:
+            portaudio.close()
+
+
+def _now() -> float:
+    return time.monotonic()

@@ -177,6 +177,37 @@ async def test_speaker_plays_the_mix(pulse) -> None:
     assert speaker.frames_played > 24000
 
 
+async def test_a_speaker_that_keeps_underrunning_grows_its_buffer_and_plays_on(pulse) -> None:
+    """It opens with the smallest buffer; a load spike that makes its callbacks late (here a
+    source that stalls them) moves it to a larger one, through a new stream, the old one
+    closed; after the spike it plays on, once."""
+    mixer = Mixer()
+    stalls = {"left": 0}
+
+    class Stalling:
+        def read(self, count: int) -> np.ndarray:
+            if stalls["left"] > 0:
+                stalls["left"] -= 1
+                time.sleep(0.05)  # a 10 ms block taking 50 ms: the device runs dry
+            return np.full(count, 1000, np.int16)
+
+    mixer.add_input().attach(Stalling())
+    speaker = await Speaker.open(None, mixer)
+    try:
+        assert speaker.step == 0 and speaker.latency == speaker.latencies[0]
+        await asyncio.sleep(1.5)  # past the settling second
+        stalls["left"] = 40
+        await until(lambda: speaker.step > 0, timeout=20)
+        await until(lambda: stalls["left"] == 0, timeout=20)
+        played = speaker.frames_played
+        await until(lambda: speaker.frames_played > played + 24000, timeout=20)
+        await until(lambda: pulse.open_streams() == 1, timeout=20)  # the old stream is closed
+        assert speaker.latency > speaker.latencies[0]
+    finally:
+        speaker.close()
+    await until(lambda: pulse.open_streams() == 0)
+
+
 def test_mixer_sums_and_clips() -> None:
     mixer = Mixer()
     loud, quiet = mixer.add_input(), mixer.add_input()
