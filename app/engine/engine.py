@@ -80,7 +80,11 @@ class Engine:
             tasks=self._tasks,
             stream_levels=lambda: self._publishing.sound_levels() + self._playing.sound_levels(),
         )
-        self._playing = Playing(link, audio_output=self._local_media.audio_output)
+        self._playing = Playing(
+            link,
+            audio_output=self._local_media.audio_output,
+            speaker_delay=lambda: self._local_media.speaker_delay,
+        )
         self._messaging = Messaging(link)
 
         session = self._session
