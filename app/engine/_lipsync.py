@@ -156,7 +156,7 @@ class LipSync:
         self._last_update: float | None = None
         self._measured_at: float | None = None
         self._gap: float | None = None
-        """The smoothed natural gap."""
+        """Audio's delay less video's before the hold, over the last interval."""
         self.offset: float | None = None
         """The last interval's offset as presented (seconds), None when unknown."""
 
@@ -208,16 +208,21 @@ class LipSync:
             self.video_delay = self.audio_delay = 0.0
             return
         self.offset = statistics.median(offsets)
-        gap = statistics.median(natural)  # the gap the hold must close (audio's extra in it)
-        self._gap = gap if self._gap is None else self._gap + (gap - self._gap) / 2
+        # The gap a hold must close (the voice's own extra delay in it). The hold does not
+        # change it (it is measured before the hold), so the hold can follow it a whole step
+        # at a time without overshooting; the median of a second's pictures is the filter.
+        self._gap = statistics.median(natural)
         if not self.enabled:
             self.video_delay = self.audio_delay = 0.0
             return
         if self.audio_delay > 0 or self._gap < -DEAD_BAND:
             # The voice is (or was) ahead: it is held, pictures are not.
             self.video_delay = _towards(self.video_delay, 0.0)
+            # The voice's extra delay shows in the offset only as the buffer steers to it: half
+            # the error at a time, as WebRTC does, so it does not overshoot.
             error = self.offset if self.video_delay == 0 else 0.0
-            self.audio_delay = min(MAX_AUDIO_DELAY, max(0.0, self.audio_delay - _step(error)))
+            step = _step(error, gain=0.5)
+            self.audio_delay = min(MAX_AUDIO_DELAY, max(0.0, self.audio_delay - step))
         else:
             self.video_delay = _towards(self.video_delay, min(MAX_VIDEO_DELAY, max(0.0, self._gap)))
 
@@ -227,11 +232,11 @@ class LipSync:
         return SyncState(offset, self.video_delay * 1000, self.audio_delay * 1000)
 
 
-def _step(error: float) -> float:
-    """A move of half the error, at most ``MAX_STEP``, none inside the dead band."""
+def _step(error: float, gain: float = 1.0) -> float:
+    """A move of ``gain`` times the error, at most ``MAX_STEP``, none inside the dead band."""
     if abs(error) < DEAD_BAND:
         return 0.0
-    return max(-MAX_STEP, min(MAX_STEP, error / 2))
+    return max(-MAX_STEP, min(MAX_STEP, error * gain))
 
 
 def _towards(current: float, desired: float) -> float:
