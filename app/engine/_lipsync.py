@@ -75,10 +75,17 @@ class SenderClock:
     it, so each report's offset (wall time less RTP time) is the capture time plus however long
     that packet waited to go out. The smallest offset of the last few reports is the one that
     waited least, the nearest to the capture clock; with the nominal clock rate the mapping
-    drifts only by the sender's clock error over those few seconds."""
+    drifts only by the sender's clock error over those few seconds.
 
-    def __init__(self, rate: int) -> None:
+    ``lead``: RTP units between a reported timestamp and what was captured by the time that
+    packet could go out. An audio packet's timestamp is its first sample's, but it leaves only
+    once its last sample is captured, 20 ms later: for aiortc senders (and an SFU that stamps
+    reports with arrival times) that is a packet's duration; libwebrtc senders stamp their
+    reports from the capture clock (lead 0)."""
+
+    def __init__(self, rate: int, lead: int = 0) -> None:
         self.rate = rate
+        self.lead = lead
         self.ssrc: int | None = None
         self._reference: int | None = None
         """Unwrapped RTP timestamp of the newest report."""
@@ -102,11 +109,11 @@ class SenderClock:
         if self._reports and wall <= self._reports[-1][0]:
             return  # repeated or reordered
         unwrapped = rtp if self._reference is None else _unwrap(rtp, self._reference)
-        offset = wall - unwrapped / self.rate
+        offset = wall - (unwrapped + self.lead) / self.rate
         if self._reports and abs(offset - self._reports[-1][1]) > CLOCK_JUMP:
             self._reports.clear()
             unwrapped = rtp
-            offset = wall - rtp / self.rate
+            offset = wall - (rtp + self.lead) / self.rate
         self._reference = unwrapped
         self._reports.append((wall, offset))
 

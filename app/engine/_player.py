@@ -26,6 +26,7 @@ from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 
 from . import _aiortc_seams as seams
+from ._audio_jitter import PACKET as AUDIO_PACKET
 from ._audio_jitter import AudioJitterBuffer
 from ._lipsync import LipSync, SyncState
 from ._peer import (
@@ -176,6 +177,10 @@ class Playback:
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
         self._sync.reset()
+        # aiortc stamps a sender report with when its last packet left; libwebrtc (a browser's
+        # offer, with transport-cc) from the capture clock. See ``SenderClock.lead``.
+        browser = seams.sender_runs_congestion_control(sdp)
+        self._sync.audio_clock.lead = 0 if browser else AUDIO_PACKET
         for transceiver in pc.getTransceivers():
             sync = self._sync
             clock = sync.video_clock if transceiver.kind == "video" else sync.audio_clock

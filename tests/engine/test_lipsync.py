@@ -183,3 +183,11 @@ def test_the_audio_buffer_keeps_the_extra_delay_it_is_asked_for() -> None:
     assert buffer.extra_delay_ms == pytest.approx(60)
     buffer.extra_delay_ms = -5
     assert buffer.extra_delay_ms == 0
+
+
+def test_an_audio_packet_leaves_a_packet_after_its_first_sample() -> None:
+    """aiortc reports the timestamp of the last packet sent (its first sample) with the time
+    it left: after its last sample was captured. ``lead`` takes that duration out."""
+    clock = SenderClock(48_000, lead=960)
+    clock.add(1, ntp(SENDER_EPOCH + 0.020), 0)  # captured from 0, sent at 20 ms
+    assert clock.capture_time(0) == pytest.approx(SENDER_EPOCH, abs=1e-4)
