@@ -2,13 +2,16 @@
 and a test pattern; two players hear it on PulseAudio null-sink speakers, one with lip sync
 and one without. Both report the offset (``av_timestamp_diff_ms``); with sync it settles
 inside ITU-R BT.1359's window, without it the voice is clearly further behind, so the
-measurement is not one the synchroniser could make come out right by itself."""
+measurement is not one the synchroniser could make come out right by itself. Peer to peer and
+through Janus (the players get their sender reports from Janus)."""
 
 from __future__ import annotations
 
 import asyncio
 import statistics
 from dataclasses import replace
+
+import pytest
 
 from app.engine import CustomConfig
 from app.engine.latency import latency_of
@@ -24,6 +27,7 @@ def _offsets(log) -> list[float | None]:
     return [q.av_timestamp_diff_ms for (stream_id, q) in log.of("playQualityUpdate")]
 
 
+@pytest.mark.parametrize("media_mode", ["p2p", "sfu"], indirect=True)
 async def test_voice_and_picture_settle_together_with_sync_and_not_without(
     engines, engine_config, pulse
 ) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 
 from app.engine import _lipsync as ls
@@ -191,3 +192,27 @@ def test_an_audio_packet_leaves_a_packet_after_its_first_sample() -> None:
     clock = SenderClock(48_000, lead=960)
     clock.add(1, ntp(SENDER_EPOCH + 0.020), 0)  # captured from 0, sent at 20 ms
     assert clock.capture_time(0) == pytest.approx(SENDER_EPOCH, abs=1e-4)
+
+
+def test_the_audio_buffer_steers_up_to_its_extra_delay_and_back() -> None:
+    from tests.engine.test_audio_jitter import Clock, opus_packets, play, steady
+
+    clock = Clock()
+    buffer = AudioJitterBuffer(clock=clock)
+    packets = opus_packets(12)
+    _, before = play(buffer, clock, steady(packets[:200]), 4)
+    base = float(np.median(before[-100:]))
+    heard = buffer.play_point
+    assert heard is not None and heard[0] == clock.now
+    # What is heard lags what has arrived by about the level.
+    newest = packets[199].timestamp + 960
+    assert (newest - heard[1]) / 48 == pytest.approx(base, abs=15)
+    buffer.extra_delay_ms = 60
+    later = [(t - 4.0, p) for t, p in steady(packets)[200:400]]
+    _, held = play(buffer, clock, later, 4)
+    assert float(np.median(held[-50:])) == pytest.approx(base + 60, abs=15)
+    assert buffer.stats["stretched_ms"] >= 40  # stretched there, never a gap
+    buffer.extra_delay_ms = 0
+    rest = [(t - 8.0, p) for t, p in steady(packets)[400:]]
+    _, after = play(buffer, clock, rest, 3.5)
+    assert float(np.median(after[-50:])) == pytest.approx(base, abs=15)
