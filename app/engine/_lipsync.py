@@ -79,9 +79,9 @@ class SenderClock:
 
     ``lead``: RTP units between a reported timestamp and what was captured by the time that
     packet could go out. An audio packet's timestamp is its first sample's, but it leaves only
-    once its last sample is captured, 20 ms later: for aiortc senders (and an SFU that stamps
-    reports with arrival times) that is a packet's duration; libwebrtc senders stamp their
-    reports from the capture clock (lead 0)."""
+    once its last sample is captured, 20 ms later: for aiortc senders, and Janus (which stamps
+    its reports with when it sent its newest packet), that is a packet's duration; libwebrtc
+    senders stamp their reports from the capture clock (lead 0)."""
 
     def __init__(self, rate: int, lead: int = 0) -> None:
         self.rate = rate

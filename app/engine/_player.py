@@ -64,6 +64,8 @@ class PlaybackLink:
     """Whether the room (as last reported) has this stream."""
     speaker_delay: Callable[[], float | None] = lambda: None
     """Seconds from the speaker's callback to the sound (None: no speaker playing)."""
+    media_mode: Callable[[], str | None] = lambda: None
+    """The room's media mode ("p2p" or "sfu")."""
 
 
 class Playback:
@@ -177,9 +179,10 @@ class Playback:
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
         self._sync.reset()
-        # aiortc stamps a sender report with when its last packet left; libwebrtc (a browser's
-        # offer, with transport-cc) from the capture clock. See ``SenderClock.lead``.
-        browser = seams.sender_runs_congestion_control(sdp)
+        # aiortc and Janus stamp a sender report with when their last packet left; libwebrtc
+        # (a browser's own offer, with transport-cc) from the capture clock. See
+        # ``SenderClock.lead``.
+        browser = seams.sender_runs_congestion_control(sdp) and self._link.media_mode() != "sfu"
         self._sync.audio_clock.lead = 0 if browser else AUDIO_PACKET
         for transceiver in pc.getTransceivers():
             sync = self._sync

@@ -40,6 +40,7 @@ class Playing:
             audio_output=audio_output,
             stream_exists=lambda stream_id: link.stream_info(stream_id) is not None,
             speaker_delay=speaker_delay,
+            media_mode=link.media_mode,
         )
         self.playbacks: dict[str, Playback] = {}
 
