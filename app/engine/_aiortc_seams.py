@@ -399,11 +399,15 @@ def _play_out(receiver: Any, buffer: Any) -> None:
     )
 
 
-def watch_sender_reports(receiver: Any, watcher: Any) -> None:
+def watch_sender_reports(receiver: Any, watcher: Any) -> bool:
     """Call ``watcher(ssrc, ntp, rtp)`` with every RTCP sender report this receiver gets (the
-    64-bit NTP timestamp and the RTP timestamp it maps to), on the event loop."""
-    _require("sender_reports")
+    64-bit NTP timestamp and the RTP timestamp it maps to), on the event loop. False when this
+    aiortc has nothing to wrap: the stream then plays without lip sync (offset unknown)."""
+    install()
+    if "sender_reports" not in _installed:
+        return False
     receiver._huddle_sender_reports = watcher
+    return True
 
 
 _MAPPER_ATTRIBUTE = "_RTCRtpReceiver__timestamp_mapper"
