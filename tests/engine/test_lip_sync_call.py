@@ -44,7 +44,7 @@ async def test_voice_and_picture_settle_together_with_sync_and_not_without(
         await alice.start_publishing_stream("av", stream)
         on = await synced.start_playing_stream("av")
         off = await unsynced.start_playing_stream("av")
-        assert await on.wait_first_frame(10) and await off.wait_first_frame(10)
+        assert await on.wait_first_frame(30) and await off.wait_first_frame(30)
 
         def settled(log) -> bool:
             last = _offsets(log)[-6:]
@@ -62,6 +62,8 @@ async def test_voice_and_picture_settle_together_with_sync_and_not_without(
         held = latency_of(on)
         assert held is not None and held.lip_sync_ms > 20, (held, seen)  # pictures really wait
         assert latency_of(off).lip_sync_ms == 0
+        stats = synced.audio_stats()["lip_sync"]["av"]
+        assert stats["video_delay_ms"] == held.lip_sync_ms and stats["offset_ms"] is not None
 
         # Muting the voice releases the pictures, and the offset becomes unknown.
         synced.mute_play_stream_audio("av", True)
@@ -77,7 +79,7 @@ async def test_a_stream_without_audio_reports_no_offset(engines, engine_config) 
     stream = await alice.create_stream(custom=CustomConfig(video="pattern", width=320, height=240))
     await alice.start_publishing_stream("video-only", stream)
     remote = await bob.start_playing_stream("video-only")
-    assert await remote.wait_first_frame(10)
+    assert await remote.wait_first_frame(30)
     await until(lambda: len(bob_log.of("playQualityUpdate")) >= 6, timeout=15)
     assert all(o is None for o in _offsets(bob_log))
     assert latency_of(remote).lip_sync_ms == 0
