@@ -51,8 +51,9 @@ MAX_AUDIO_DELAY = 0.15
 the 45 ms BT.1359 lets the voice lead)."""
 DEAD_BAND = 0.005
 """Gaps smaller than this are left alone (measurement noise, not drift)."""
-FRESH = 0.25
-"""A presentation older than this (seconds) is no measure of the stream any more."""
+FRESH = 0.35
+"""An audio play point older than this (seconds) is no measure of the stream any more (the
+speaker reads every 10 ms; it stopped, or this stream is not in its mix)."""
 STALE = 2.0
 """With no measurement this long, the offset is unknown again."""
 
@@ -176,7 +177,7 @@ class LipSync:
             return None
         heard, rtp = audio
         captured = self.audio_clock.capture_time(rtp)
-        if captured is None or now - heard > FRESH + 0.1:
+        if captured is None or now - heard > FRESH:
             return None
         return heard - captured
 
