@@ -9,7 +9,6 @@ the mixer through :meth:`LocalMedia.audio_output`.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -302,12 +301,8 @@ class LocalMedia:
 
     def audio_stats(self, playbacks: Iterable[Playback]) -> dict[str, Any]:
         """Voice processing, each played stream's jitter buffer and the speaker's underflows."""
-        playbacks = list(playbacks)
         stats = self.voice.stats(playbacks)
         stats["speaker_underflows"] = self._speaker.underflows if self._speaker else None
-        stats["lip_sync"] = {  # the offset, and what is held to close it (see ``_lipsync``)
-            playback.stream_id: dataclasses.asdict(playback.sync) for playback in playbacks
-        }
         return stats
 
     # ------------------------------------------------------------ sound levels

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from app.media.audio import MixerInput
@@ -281,8 +282,12 @@ class Engine:
         self._local_media.voice.configure(headset=enable)
 
     def audio_stats(self) -> dict[str, Any]:
-        """Voice processing and each played stream's jitter buffer, for benchmarks and logs."""
-        return self._local_media.audio_stats(self._playing.playbacks.values())
+        """Voice processing, each played stream's jitter buffer and lip sync (offset, pictures
+        held, voice held), for benchmarks and logs."""
+        playbacks = self._playing.playbacks
+        stats = self._local_media.audio_stats(playbacks.values())
+        stats["lip_sync"] = {stream_id: asdict(p.sync) for stream_id, p in playbacks.items()}
+        return stats
 
     # ------------------------------------------------------------ publishing
 
