@@ -145,3 +145,14 @@ def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
     for r in stacks.values():
         assert r["mouth_to_ear_ms"]["n"] > 0 and r["mouth_to_ear_ms"]["p50"] is not None
         assert {"per_minute", "silent_percent", "longest_ms"} <= r["glitches"].keys()
+
+
+@pytest.mark.timeout(300)
+def test_lip_sync_measures_voice_against_picture_with_sync_off_and_on() -> None:
+    result = run("lip_sync.py", "--duration", "5", "--settle", "2")
+    runs = {r["sync"]: r for r in result["runs"]}
+    assert set(runs) == {False, True}
+    for r in runs.values():
+        assert r["mouth_to_ear_ms"]["n"] > 0 and r["capture_to_painted_ms"]["n"] > 0
+        assert r["offset_ms"] is not None and "engine_reported_offset_ms" in r
+        assert "within_bt1359" in r and "video_hold_ms" in r

@@ -38,6 +38,11 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   ``get_encoder``) opens its libopus with the same ``opus_encoder_options``.
 * The audio receiver's jitter buffer is replaced the same way as the video one, with
   ``app/engine/_audio_jitter.py`` (the speaker pulls from it).
+* ``sender_reports``: aiortc's receiver keeps only the NTP half of each RTCP sender report (for
+  its receiver reports); lip sync needs the RTP timestamp beside it. A receiver given a watcher
+  (``watch_sender_reports``) hands it every report's SSRC, NTP and RTP timestamps; and
+  ``decoded_rtp_timestamp`` turns a decoded frame's ``pts`` (aiortc maps RTP timestamps to
+  start at zero) back into the sender's RTP timestamp.
 
 Written against aiortc 1.16.0 and aioice 0.13.0. On another version the seams still install
 when the functions they wrap exist (a warning is logged); if one is missing, asking for it
@@ -156,6 +161,21 @@ def install() -> None:
         _installed.add("received_bytes")
         _installed.add("use_jitter_buffer")
         _installed.add("receiver_estimate")
+
+    original_receiver_rtcp = getattr(receiver_class, "_handle_rtcp_packet", None)
+    report_class = getattr(aiortc.rtp, "RtcpSrPacket", None)
+    if callable(original_receiver_rtcp) and report_class is not None:
+
+        @functools.wraps(original_receiver_rtcp)
+        async def _receiver_rtcp(self: Any, packet: Any) -> None:
+            await original_receiver_rtcp(self, packet)
+            watcher = getattr(self, "_huddle_sender_reports", None)
+            if watcher is not None and isinstance(packet, report_class):
+                info = packet.sender_info
+                watcher(packet.ssrc, info.ntp_timestamp, info.rtp_timestamp)
+
+        receiver_class._handle_rtcp_packet = _receiver_rtcp
+        _installed.add("sender_reports")
 
     sender_class = aiortc.rtcrtpsender.RTCRtpSender
     original_keyframe = getattr(sender_class, "_send_keyframe", None)
@@ -377,6 +397,29 @@ def _play_out(receiver: Any, buffer: Any) -> None:
     receiver._huddle_playout_timer = asyncio.get_running_loop().call_later(
         wait, _play_out, receiver, buffer
     )
+
+
+def watch_sender_reports(receiver: Any, watcher: Any) -> bool:
+    """Call ``watcher(ssrc, ntp, rtp)`` with every RTCP sender report this receiver gets (the
+    64-bit NTP timestamp and the RTP timestamp it maps to), on the event loop. False when this
+    aiortc has nothing to wrap: the stream then plays without lip sync (offset unknown)."""
+    install()
+    if "sender_reports" not in _installed:
+        return False
+    receiver._huddle_sender_reports = watcher
+    return True
+
+
+_MAPPER_ATTRIBUTE = "_RTCRtpReceiver__timestamp_mapper"
+
+
+def decoded_rtp_timestamp(receiver: Any, pts: int | None) -> int | None:
+    """The sender's RTP timestamp of a frame this receiver decoded, from its ``pts`` (aiortc's
+    ``TimestampMapper`` subtracts the first frame's timestamp); None if unknown."""
+    origin = getattr(getattr(receiver, _MAPPER_ATTRIBUTE, None), "_origin", None)
+    if pts is None or not isinstance(origin, int):
+        return None
+    return (pts + origin) & 0xFFFFFFFF
 
 
 def received_bytes(receiver: Any) -> int:

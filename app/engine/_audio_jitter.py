@@ -206,6 +206,11 @@ class AudioJitterBuffer:
         self._silent_reads = 0
         self._slack: collections.deque[int] = collections.deque(maxlen=LEVEL_WINDOW)
         self._playing = False
+        self._extra = 0
+        """Samples kept on top of the target for lip sync (``extra_delay_ms``)."""
+        self.play_point: tuple[float, int] | None = None
+        """(clock time, RTP timestamp) of the last audio handed to the speaker: its first
+        sample's timestamp, when it was read. Lip sync adds the speaker's output delay."""
         self.stats = {
             "packets": 0,
             "late": 0,
@@ -273,6 +278,16 @@ class AudioJitterBuffer:
         return self._target * 1000 / RATE
 
     @property
+    def extra_delay_ms(self) -> float:
+        """Audio kept on top of the jitter target, so the voice waits for a slower picture
+        (lip sync, ``_lipsync.LipSync``); the steering reaches it by stretching."""
+        return self._extra * 1000 / RATE
+
+    @extra_delay_ms.setter
+    def extra_delay_ms(self, value: float) -> None:
+        self._extra = max(0, int(value * RATE / 1000))
+
+    @property
     def level_ms(self) -> float:
         """Audio buffered now: decoded and not played, plus packets not yet decoded (ms)."""
         with self._lock:
@@ -296,9 +311,9 @@ class AudioJitterBuffer:
                 if self._next is None:
                     self._next = min(self._packets)
                 # Start (or restart after a pause) with the target level, not a backlog.
-                if self._level() < self._target + count:
+                if self._level() < self._target + self._extra + count:
                     return None
-                while self._level() > self._target + count + PACKET and self._packets:
+                while self._level() > self._target + self._extra + count + PACKET and self._packets:
                     self._packets.pop(self._next, None)
                     self._next += PACKET
                 self._playing = True
@@ -321,7 +336,9 @@ class AudioJitterBuffer:
                         self._silent_reads = 0
             else:
                 self._silent_reads = 0
+            head = self._next - len(self._pcm)
             out, self._pcm = self._pcm[:count], self._pcm[count:]
+            self.play_point = (self._clock(), head & 0xFFFFFFFF)
             return out
 
     def _pending(self) -> int:
@@ -360,9 +377,9 @@ class AudioJitterBuffer:
         if len(self._slack) < LEVEL_WINDOW:
             return
         lowest = min(self._slack)
-        excess = lowest - self._target
+        excess = lowest - self._target - self._extra
         if excess > FAST_FORWARD and self._packets:
-            while self._pending() > self._target + PACKET and self._packets:
+            while self._pending() > self._target + self._extra + PACKET and self._packets:
                 self._packets.pop(self._next, None)
                 self._next += PACKET
                 self.stats["accelerated_ms"] += PACKET * 1000 / RATE
@@ -379,7 +396,7 @@ class AudioJitterBuffer:
                     self._slack = collections.deque(
                         (v - removed for v in self._slack), maxlen=LEVEL_WINDOW
                     )
-        elif lowest < self._target // 3 and len(self._pcm) >= PACKET:
+        elif lowest < self._target // 3 + self._extra and len(self._pcm) >= PACKET:
             longer = _stretch(self._pcm[:PACKET])
             if longer is not None:
                 self.stats["stretched_ms"] += (len(longer) - PACKET) * 1000 / RATE

@@ -27,6 +27,7 @@ from app.media import (
     Speaker,
     ToneSource,
 )
+from app.media.audio import BlockHook
 from app.media.camera import camera_name
 from app.media.devices import list_cameras, list_microphones, list_speakers
 from app.protocol.errors import ErrorCode
@@ -64,6 +65,9 @@ class LocalMedia:
         self.voice = Voice(config, lambda code, what: self._emit("deviceError", code, what))
         self._speaker: Speaker | None = None
         self._speaker_state = "closed"
+        self.speaker_delay: float | None = None
+        """Seconds from the speaker's callback to the sound (PortAudio's timestamps), as
+        last seen; None with no speaker playing."""
         self._closed = False
         self._sound_level_interval: float | None = None
         self._sound_level_task: asyncio.Task[None] | None = None
@@ -249,6 +253,7 @@ class LocalMedia:
             old, self._speaker = self._speaker, None
             if old is not None:
                 old.close()
+            self.speaker_delay = None
             self._speaker_state = "opening"
             await self._open_speaker()
 
@@ -258,7 +263,8 @@ class LocalMedia:
             speaker = await Speaker.open(
                 device,  # type: ignore[arg-type]
                 self.mixer,
-                played=self.voice.speaker_hook(device),  # #10: the echo canceller's reference
+                # #10: the echo canceller's reference, and the output delay for lip sync
+                played=self._timed(self.voice.speaker_hook(device)),
             )
             if self._closed:  # the engine was destroyed while the device opened
                 speaker.close()
@@ -271,6 +277,25 @@ class LocalMedia:
             self._speaker_state = "failed"
             log.warning("no speaker: %s", exc.message)
             self._emit("deviceError", int(exc.code), exc.device or "speaker")
+
+    def _timed(self, hook: BlockHook) -> BlockHook:
+        """``hook``, noting the speaker's output delay first (lip sync: audio read now is heard
+        that much later). A hook that fails is dropped; the delay is still noted."""
+        current = [hook]
+
+        def played(block: Any, delay: float) -> Any:
+            self.speaker_delay = delay
+            inner = current[0]
+            if inner is None:
+                return None
+            try:
+                return inner(block, delay)
+            except Exception:
+                log.exception("speaker reference failed")
+                current[0] = None
+                return None
+
+        return played
 
     # ------------------------------------------------------------ voice processing (#10)
 
@@ -325,6 +350,7 @@ class LocalMedia:
         if self._speaker is not None:
             self._speaker.close()
             self._speaker = None
+        self.speaker_delay = None
 
 
 def _ignore(_frame: object) -> None:

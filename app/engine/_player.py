@@ -13,8 +13,9 @@ import contextlib
 import logging
 import re
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
@@ -25,7 +26,9 @@ from app.protocol import messages as m
 from app.protocol.errors import ErrorCode
 
 from . import _aiortc_seams as seams
+from ._audio_jitter import PACKET as AUDIO_PACKET
 from ._audio_jitter import AudioJitterBuffer
+from ._lipsync import LipSync, SyncState
 from ._peer import (
     RTT_CHANNEL,
     PeerLink,
@@ -45,6 +48,8 @@ log = logging.getLogger("huddle.engine")
 
 PING_INTERVAL = 1.0
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+MAX_HELD = 30
+"""Decoded pictures held for lip sync at most (300 ms at 100 fps); beyond, the oldest goes."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,10 @@ class PlaybackLink:
     """A mixer input for the stream's audio (None: no speaker)."""
     stream_exists: Callable[[str], bool]
     """Whether the room (as last reported) has this stream."""
+    speaker_delay: Callable[[], float | None] = lambda: None
+    """Seconds from the speaker's callback to the sound (None: no speaker playing)."""
+    media_mode: Callable[[], str | None] = lambda: None
+    """The room's media mode ("p2p" or "sfu")."""
 
 
 class Playback:
@@ -78,6 +87,13 @@ class Playback:
         self._meter = QualityMeter(stream_id)
         self._mixer_input: MixerInput | bool | None = None
         self._audio_buffer: AudioJitterBuffer | None = None
+        self._sync = LipSync(enabled=link.peer.config.av_sync)
+        self._latency.sync = self._sync
+        self._video_receiver: Any = None
+        self._held: deque[tuple[float, Any, int | None]] = deque()
+        """Decoded pictures waiting for the voice: (due, frame, RTP timestamp)."""
+        self._last_due = 0.0
+        self._hold_timer: asyncio.TimerHandle | None = None
         self._offer_timer: asyncio.TimerHandle | None = None
         self._failures = 0
         self.stopped = False
@@ -162,8 +178,18 @@ class Playback:
                 )
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+        self._sync.reset()
+        # aiortc and Janus stamp a sender report with when their last packet left; libwebrtc
+        # (a browser's own offer, with transport-cc) from the capture clock. See
+        # ``SenderClock.lead``.
+        browser = seams.sender_runs_congestion_control(sdp) and self._link.media_mode() != "sfu"
+        self._sync.audio_clock.lead = 0 if browser else AUDIO_PACKET
         for transceiver in pc.getTransceivers():
+            sync = self._sync
+            clock = sync.video_clock if transceiver.kind == "video" else sync.audio_clock
+            seams.watch_sender_reports(transceiver.receiver, clock.add)
             if transceiver.kind == "video":
+                self._video_receiver = transceiver.receiver
                 seams.use_receiver_estimate(transceiver.receiver, sdp)
                 if self._peer.config.jitter_buffer == "frame":
                     buffer = FrameJitterBuffer(playout=self._peer.config.playout_delay)
@@ -235,13 +261,84 @@ class Playback:
                 return
             if track.kind == "video":
                 self._latency.frame_decoded(frame.pts)
-                remote._deliver_video(frame)
+                self._present(frame)
             else:
                 remote._deliver_audio(frame)
                 self.level = sound_level(frame)
                 self._play_audio(frame)
             if self.state is not PlayerState.PLAYING:
                 self._on_media()
+
+    # ------------------------------------------------------------ lip sync
+
+    def _audio_heard(self) -> tuple[float, int] | None:
+        """(when, RTP timestamp) of the audio heard last: read by the speaker from this
+        stream's jitter buffer, plus the speaker's output delay. None when it is not heard."""
+        buffer = self._audio_buffer
+        if (
+            buffer is None
+            or self.audio_muted
+            or not self._mixer_input
+            or self._mixer_input.source is not buffer
+        ):
+            return None
+        point = buffer.play_point
+        delay = self._link.speaker_delay()
+        if point is None or delay is None:
+            return None
+        return point[0] + delay, point[1]
+
+    def _present(self, frame: Any) -> None:
+        """Hand a decoded picture to the sinks, now or when lip sync says."""
+        rtp = seams.decoded_rtp_timestamp(self._video_receiver, frame.pts)
+        now = time.monotonic()
+        hold = self._sync.video_decoded(rtp, now, self._audio_heard())
+        if self.audio_muted:
+            hold = 0.0  # nobody hears the voice: do not hold the picture for it
+        if self._audio_buffer is not None:
+            extra = 0.0 if self.audio_muted else self._sync.audio_delay * 1000
+            self._audio_buffer.extra_delay_ms = extra
+        due = max(now + hold, self._last_due)
+        if not self._held and due <= now:
+            self._show(frame, rtp)
+            return
+        self._last_due = due
+        self._held.append((due, frame, rtp))
+        while len(self._held) > MAX_HELD:
+            _due, oldest, oldest_rtp = self._held.popleft()
+            self._show(oldest, oldest_rtp)
+        if self._hold_timer is None:
+            self._hold_timer = asyncio.get_running_loop().call_later(
+                max(0.0, self._held[0][0] - now), self._release_held
+            )
+
+    def _release_held(self) -> None:
+        self._hold_timer = None
+        now = time.monotonic()
+        while self._held and self._held[0][0] <= now + 0.001:
+            _due, frame, rtp = self._held.popleft()
+            self._show(frame, rtp)
+        if self._held:
+            self._hold_timer = asyncio.get_running_loop().call_later(
+                self._held[0][0] - now, self._release_held
+            )
+
+    def _show(self, frame: Any, rtp: int | None) -> None:
+        self._sync.video_presented(rtp, time.monotonic(), self._audio_heard())
+        self.remote._deliver_video(frame)
+
+    def _drop_held(self) -> None:
+        if self._hold_timer is not None:
+            self._hold_timer.cancel()
+            self._hold_timer = None
+        self._held.clear()
+        self._last_due = 0.0
+
+    @property
+    def sync(self) -> SyncState:
+        """Lip sync's last offset and the delays it applies."""
+        state = self._sync.state(time.monotonic())
+        return replace(state, offset_ms=None) if self.audio_muted else state
 
     def _on_media(self) -> None:
         if self.state is PlayerState.PLAYING or self.stopped:
@@ -307,6 +404,8 @@ class Playback:
         for reader in readers:
             reader.cancel()
         await asyncio.gather(*readers, return_exceptions=True)
+        self._drop_held()
+        self._video_receiver = None
 
     async def stop(self) -> None:
         """Stop for good (``stop_playing_stream``). Safe to call twice."""
@@ -324,7 +423,7 @@ class Playback:
             await pc.getStats() if pc is not None and pc.connectionState == "connected" else None
         )
         remote = self.remote
-        return self._meter.player(
+        quality = self._meter.player(
             report,
             frames=remote.video_frames,
             width=remote.width,
@@ -333,6 +432,7 @@ class Playback:
             codec=self.codec,
             received=received,
         )
+        return replace(quality, av_timestamp_diff_ms=self.sync.offset_ms)
 
     @property
     def codec(self) -> str:

@@ -27,13 +27,20 @@ log = logging.getLogger("huddle.engine")
 
 
 class Playing:
-    def __init__(self, link: RoomLink, audio_output: Callable[[], MixerInput | None]) -> None:
+    def __init__(
+        self,
+        link: RoomLink,
+        audio_output: Callable[[], MixerInput | None],
+        speaker_delay: Callable[[], float | None] = lambda: None,
+    ) -> None:
         self._link = link
         self._playback_link = PlaybackLink(
             peer=link.peer,
             on_state=self._report,
             audio_output=audio_output,
             stream_exists=lambda stream_id: link.stream_info(stream_id) is not None,
+            speaker_delay=speaker_delay,
+            media_mode=link.media_mode,
         )
         self.playbacks: dict[str, Playback] = {}
 

@@ -75,6 +75,11 @@ class EngineConfig:
     _encode_per_player: bool = False
     """Private, for benchmarks: encode each player's copy of a published stream separately,
     as before one encode per stream (``app/engine/_encoder.py``)."""
+    av_sync: bool = True
+    """Lip sync: present each played stream's picture and voice together, from the sender's
+    RTCP reports (pictures are held for a voice that is behind, at most 300 ms; the voice for
+    a picture that is behind, at most 150 ms). Off: nothing is held, and the offset is still
+    measured and reported (``StreamQuality.av_timestamp_diff_ms``)."""
     playout_delay: bool = False
     """Hold complete frames so they leave evenly when the path's delay varies, by about twice
     the measured variation (``jitterbuffer.PlayoutDelay``; none below 5 ms of variation). Off

@@ -160,6 +160,10 @@ class StreamQuality:
     """Frames captured or decoded since the start."""
     codec: str = ""
     """The video codec in use: VP8 or H264."""
+    av_timestamp_diff_ms: float | None = None
+    """Playing: when the voice is heard less when the matching picture is shown, in ms
+    (Express ``avTimestampDiff``): positive when the voice comes after the lips. None when it
+    cannot be known: no audio or no video, no sender report yet, no speaker, or muted."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import asdict
 from typing import Any
 
 from app.media.audio import MixerInput
@@ -80,7 +81,11 @@ class Engine:
             tasks=self._tasks,
             stream_levels=lambda: self._publishing.sound_levels() + self._playing.sound_levels(),
         )
-        self._playing = Playing(link, audio_output=self._local_media.audio_output)
+        self._playing = Playing(
+            link,
+            audio_output=self._local_media.audio_output,
+            speaker_delay=lambda: self._local_media.speaker_delay,
+        )
         self._messaging = Messaging(link)
 
         session = self._session
@@ -277,8 +282,12 @@ class Engine:
         self._local_media.voice.configure(headset=enable)
 
     def audio_stats(self) -> dict[str, Any]:
-        """Voice processing and each played stream's jitter buffer, for benchmarks and logs."""
-        return self._local_media.audio_stats(self._playing.playbacks.values())
+        """Voice processing, each played stream's jitter buffer and lip sync (offset, pictures
+        held, voice held), for benchmarks and logs."""
+        playbacks = self._playing.playbacks
+        stats = self._local_media.audio_stats(playbacks.values())
+        stats["lip_sync"] = {stream_id: asdict(p.sync) for stream_id, p in playbacks.items()}
+        return stats
 
     # ------------------------------------------------------------ publishing
 

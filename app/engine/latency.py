@@ -5,7 +5,8 @@ For each played video stream the receiver measures, per frame:
 - **jitter buffer**: from the arrival of the frame's first packet to the moment its last one
   completed it and it left the buffer (``FrameJitterBuffer`` stamps both);
 - **decode**: from leaving the buffer to the decoded picture reaching the engine's reader
-  (the decoder thread's queue, the decode itself and the hop back to the event loop).
+  (the decoder thread's queue, the decode itself and the hop back to the event loop);
+- **lip sync**: how long decoded pictures are held so the voice catches up (``_lipsync``).
 
 The network (≈ half the round trip) comes from the stream's quality; capture→sent happens on
 the publisher and shows only there. Painting is the app's to measure.
@@ -34,6 +35,8 @@ class LatencyBreakdown:
     jitter_buffer_ms: float
     decode_ms: float
     frames: int
+    lip_sync_ms: float = 0.0
+    """Pictures are held this long for the voice (lip sync), now."""
 
 
 class LatencyMeter:
@@ -43,6 +46,8 @@ class LatencyMeter:
         self._decode: collections.deque[float] = collections.deque(maxlen=WINDOW)
         self.buffer: Any = None
         """The stream's ``FrameJitterBuffer`` (set by the player)."""
+        self.sync: Any = None
+        """The stream's ``LipSync`` (set by the player)."""
 
     def frame_decoded(self, pts: int | None) -> None:
         """A decoded frame with this presentation timestamp (the mapped RTP timestamp)."""
@@ -63,6 +68,7 @@ class LatencyMeter:
             sum(self._jitter) / len(self._jitter),
             sum(self._decode) / len(self._decode),
             len(self._jitter),
+            self.sync.video_delay * 1000 if self.sync is not None else 0.0,
         )
 
 

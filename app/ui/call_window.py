@@ -918,18 +918,25 @@ class CallWindow(QMainWindow):
             total += measured.jitter_buffer_ms + measured.decode_ms
             parts.append(self.tr("jitter %1").replace("%1", f"{measured.jitter_buffer_ms:.0f}"))
             parts.append(self.tr("decode %1").replace("%1", f"{measured.decode_ms:.0f}"))
+            if measured.lip_sync_ms >= 1:
+                total += measured.lip_sync_ms
+                parts.append(self.tr("lip sync %1").replace("%1", f"{measured.lip_sync_ms:.0f}"))
         if paint is not None:
             total += paint
             parts.append(self.tr("paint %1").replace("%1", f"{paint:.0f}"))
         if not parts:
             return ""
-        return (
+        text = (
             self.tr("latency ≈ %1 ms:").replace("%1", f"{total:.0f}")
             + "\n  "
             + " · ".join(parts)
             + "\n  "
             + self.tr("~ estimate (RTT/2); capture→sent is the sender's")
         )
+        offset = quality.av_timestamp_diff_ms
+        if offset is not None:
+            text += "\n" + self.tr("voice after picture %1 ms").replace("%1", f"{offset:+.0f}")
+        return text
 
     def _play_quality(self, stream_id: str, quality: StreamQuality) -> None:
         tile = self.tiles.get(stream_id)

@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1080" />
+      <location filename="../../app/ui/call_window.py" line="1087" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
@@ -378,66 +378,76 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="923" />
+      <source>lip sync %1</source>
+      <translation>lip sync %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="926" />
       <source>paint %1</source>
       <translation>paint %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="927" />
+      <location filename="../../app/ui/call_window.py" line="930" />
       <source>latency ≈ %1 ms:</source>
       <translation>latency ≈ %1 ms:</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="931" />
+      <location filename="../../app/ui/call_window.py" line="934" />
       <source>~ estimate (RTT/2); capture→sent is the sender's</source>
       <translation>~ estimate (RTT/2); capture→sent is the sender's</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="991" />
+      <location filename="../../app/ui/call_window.py" line="938" />
+      <source>voice after picture %1 ms</source>
+      <translation>voice after picture %1 ms</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="998" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1000" />
+      <location filename="../../app/ui/call_window.py" line="1007" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1000" />
+      <location filename="../../app/ui/call_window.py" line="1007" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1087" />
+      <location filename="../../app/ui/call_window.py" line="1094" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1091" />
+      <location filename="../../app/ui/call_window.py" line="1098" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1109" />
+      <location filename="../../app/ui/call_window.py" line="1116" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1126" />
+      <location filename="../../app/ui/call_window.py" line="1133" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1127" />
+      <location filename="../../app/ui/call_window.py" line="1134" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1132" />
+      <location filename="../../app/ui/call_window.py" line="1139" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1134" />
+      <location filename="../../app/ui/call_window.py" line="1141" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -599,7 +609,7 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="127" />
-      <location filename="../../app/ui/join_dialog.py" line="362" />
+      <location filename="../../app/ui/join_dialog.py" line="365" />
       <source>Microphone level</source>
       <translation>Microphone level</translation>
     </message>
@@ -610,7 +620,7 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="147" />
-      <location filename="../../app/ui/join_dialog.py" line="454" />
+      <location filename="../../app/ui/join_dialog.py" line="457" />
       <source>Join</source>
       <translation>Join</translation>
     </message>
@@ -680,12 +690,12 @@
       <translation>No speaker</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="439" />
+      <location filename="../../app/ui/join_dialog.py" line="442" />
       <source>You left %1.</source>
       <translation>You left %1.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="454" />
+      <location filename="../../app/ui/join_dialog.py" line="457" />
       <source>Joining…</source>
       <translation>Joining…</translation>
     </message>

@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1080" />
+      <location filename="../../app/ui/call_window.py" line="1087" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
@@ -378,66 +378,76 @@
     </message>
     <message>
       <location filename="../../app/ui/call_window.py" line="923" />
+      <source>lip sync %1</source>
+      <translation>音画同步 %1</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="926" />
       <source>paint %1</source>
       <translation>绘制 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="927" />
+      <location filename="../../app/ui/call_window.py" line="930" />
       <source>latency ≈ %1 ms:</source>
       <translation>延迟 ≈ %1 毫秒：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="931" />
+      <location filename="../../app/ui/call_window.py" line="934" />
       <source>~ estimate (RTT/2); capture→sent is the sender's</source>
       <translation>~ 为估算（RTT/2）；采集→发送在发送端</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="991" />
+      <location filename="../../app/ui/call_window.py" line="938" />
+      <source>voice after picture %1 ms</source>
+      <translation>声音晚于画面 %1 ms</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/call_window.py" line="998" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1000" />
+      <location filename="../../app/ui/call_window.py" line="1007" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1000" />
+      <location filename="../../app/ui/call_window.py" line="1007" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1087" />
+      <location filename="../../app/ui/call_window.py" line="1094" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1091" />
+      <location filename="../../app/ui/call_window.py" line="1098" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1109" />
+      <location filename="../../app/ui/call_window.py" line="1116" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1126" />
+      <location filename="../../app/ui/call_window.py" line="1133" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1127" />
+      <location filename="../../app/ui/call_window.py" line="1134" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1132" />
+      <location filename="../../app/ui/call_window.py" line="1139" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1134" />
+      <location filename="../../app/ui/call_window.py" line="1141" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -599,7 +609,7 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="127" />
-      <location filename="../../app/ui/join_dialog.py" line="362" />
+      <location filename="../../app/ui/join_dialog.py" line="365" />
       <source>Microphone level</source>
       <translation>麦克风音量</translation>
     </message>
@@ -610,7 +620,7 @@
     </message>
     <message>
       <location filename="../../app/ui/join_dialog.py" line="147" />
-      <location filename="../../app/ui/join_dialog.py" line="454" />
+      <location filename="../../app/ui/join_dialog.py" line="457" />
       <source>Join</source>
       <translation>加入</translation>
     </message>
@@ -680,12 +690,12 @@
       <translation>没有扬声器</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="439" />
+      <location filename="../../app/ui/join_dialog.py" line="442" />
       <source>You left %1.</source>
       <translation>你已离开 %1。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/join_dialog.py" line="454" />
+      <location filename="../../app/ui/join_dialog.py" line="457" />
       <source>Joining…</source>
       <translation>正在加入…</translation>
     </message>

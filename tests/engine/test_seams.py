@@ -52,3 +52,24 @@ async def test_a_packet_that_completes_two_frames_sends_both_to_the_decoder() ->
     # Frame 2 completes frames 2 and 3: both go to the decoder then, not 3 a packet later
     # (which, one packet a frame, would hold every later frame back a frame for good).
     assert decoded_after == [[0], [1], [], [2, 3], [4], [5]]
+
+
+async def test_sender_reports_reach_the_watcher_and_decoded_frames_get_their_timestamps() -> None:
+    from aiortc.rtp import RtcpSenderInfo, RtcpSrPacket
+
+    seams.install()
+    transport = types.SimpleNamespace(state="new", _stats_id="t")
+    receiver = RTCRtpReceiver("video", transport)  # type: ignore[arg-type]
+    reports = []
+    assert seams.watch_sender_reports(receiver, lambda *report: reports.append(report))
+    info = RtcpSenderInfo(
+        ntp_timestamp=123 << 32, rtp_timestamp=4_000_000_000, packet_count=0, octet_count=0
+    )
+    await receiver._handle_rtcp_packet(RtcpSrPacket(ssrc=77, sender_info=info))
+    assert reports == [(77, 123 << 32, 4_000_000_000)]
+
+    assert seams.decoded_rtp_timestamp(receiver, 0) is None  # nothing decoded yet
+    mapper = receiver._RTCRtpReceiver__timestamp_mapper
+    assert mapper.map(4_294_960_000) == 0
+    assert mapper.map(3000) == 10_296  # wrapped
+    assert seams.decoded_rtp_timestamp(receiver, 10_296) == 3000

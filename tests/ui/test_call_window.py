@@ -304,3 +304,10 @@ async def test_the_statistics_show_where_the_latency_goes(make_huddle, qtbot) ->
         assert 0 <= breakdown.jitter_buffer_ms < 1000 and 0 <= breakdown.decode_ms < 1000
         assert tile.paint_ms is not None and tile.paint_ms >= 0
         assert tile.show_stats and painted(tile).std() > 0
+        # Lip sync's offset (``playQualityUpdate``'s av_timestamp_diff_ms), when known.
+        from app.engine import StreamQuality
+
+        quality = StreamQuality("grace-cam", rtt_ms=2.0, av_timestamp_diff_ms=12.4)
+        assert "voice after picture +12 ms" in window._latency_text("grace-cam", quality, tile)
+        quality = StreamQuality("grace-cam", rtt_ms=2.0)
+        assert "voice after picture" not in window._latency_text("grace-cam", quality, tile)
