@@ -283,13 +283,13 @@ class LocalMedia:
         that much later). A hook that fails is dropped; the delay is still noted."""
         current = [hook]
 
-        def played(block: Any, delay: float) -> Any:
+        def played(block: Any, delay: float, lost: bool) -> Any:
             self.speaker_delay = delay
             inner = current[0]
             if inner is None:
                 return None
             try:
-                return inner(block, delay)
+                return inner(block, delay, lost)
             except Exception:
                 log.exception("speaker reference failed")
                 current[0] = None
