@@ -203,6 +203,25 @@ def best_gain(reference: np.ndarray, heard: np.ndarray, max_lag: int = RATE) -> 
 # ---------------------------------------------------------------- one call
 
 
+async def read_line(
+    process: asyncio.subprocess.Process, key: str, timeout: float, who: str = "a process"
+) -> Any:
+    """The next JSON line of ``process`` that has ``key`` (its value), or the address of a
+    service's "listening on ..." line."""
+    assert process.stdout is not None
+    while True:
+        line = await asyncio.wait_for(process.stdout.readline(), timeout)
+        if not line:
+            raise RuntimeError(f"{who} exited before {key!r}")
+        text = line.decode().strip()
+        if text.startswith("listening on "):
+            return text.removeprefix("listening on ")
+        if text.startswith("{"):
+            message = json.loads(text)
+            if key in message:
+                return message[key]
+
+
 class Call:
     """A call in a fresh network namespace: a room service and two peers (or stock)."""
 
@@ -254,18 +273,7 @@ class Call:
         return process
 
     async def _line(self, process: asyncio.subprocess.Process, key: str, timeout: float) -> Any:
-        assert process.stdout is not None
-        while True:
-            line = await asyncio.wait_for(process.stdout.readline(), timeout)
-            if not line:
-                raise RuntimeError(f"a {self.stack} peer exited before {key!r}")
-            text = line.decode().strip()
-            if text.startswith("listening on "):
-                return text.removeprefix("listening on ")
-            if text.startswith("{"):
-                message = json.loads(text)
-                if key in message:
-                    return message[key]
+        return await read_line(process, key, timeout, f"a {self.stack} peer")
 
     async def start(self, config_a: dict, config_b: dict, *, b_plays_a: bool) -> None:
         self._make_netns()
@@ -427,6 +435,7 @@ async def echo_case(
     near = np.zeros_like(far)
     near[third:] = repeat_to(speech(TEXT_B, "en+f3"), seconds)[: len(far) - third] * 0.7
     out: dict[str, Any] = {"seconds": seconds}
+    echo_lag: int | None = None
     for canceller in cancellers:
         aec = canceller == "huddle"
         config = {"enable_aec": aec, "enable_ans": aec, "enable_agc": False}
@@ -441,15 +450,29 @@ async def echo_case(
         )
         signal = recording.astype(np.float64)
         onset = int(np.argmax(np.abs(signal[:, MOUTH_A]) > 100))
-        _, lag = best_gain(
-            signal[onset : onset + 10 * RATE, MOUTH_A], signal[onset : onset + 10 * RATE, SPEAKER_A]
-        )
-        # A alone, after 5 s for the canceller to converge: how loud is A's own voice in A's ear?
-        single = slice(onset + 5 * RATE, onset + third)
+        if echo_lag is None:  # (AEC off comes first: a cancelled echo has no lag to find)
+            _, echo_lag = best_gain(
+                signal[onset : onset + 10 * RATE, MOUTH_A],
+                signal[onset : onset + 10 * RATE, SPEAKER_A],
+                max_lag=RATE // 2,
+            )
+        lag = echo_lag
+        # A alone, after 5 s for the canceller to converge: how loud is A's own voice in A's
+        # ear? The window ends a second before B starts talking, so B's voice on its way to
+        # A's ear is never counted as echo.
+        single = slice(onset + 5 * RATE, onset + third - RATE)
         echo = slice(single.start + lag, single.stop + lag)
         attenuation = _db(
             np.mean(signal[single, MOUTH_A] ** 2) / max(np.mean(signal[echo, SPEAKER_A] ** 2), 1e-9)
         )
+        # Second by second too: one bad second (an underrun under load) dominates the total.
+        per_second = [
+            _db(
+                np.mean(signal[start : start + RATE, MOUTH_A] ** 2)
+                / max(np.mean(signal[start + lag : start + lag + RATE, SPEAKER_A] ** 2), 1e-9)
+            )
+            for start in range(single.start, single.stop - RATE + 1, RATE)
+        ]
         # B in A's ear, relative to B's mouth: during double talk and when B talks alone.
         near_lag = best_gain(signal[:, MOUTH_B], signal[:, SPEAKER_A])[1]
 
@@ -457,6 +480,7 @@ async def echo_case(
         alone = _near_level(signal, near_lag, onset + 2 * third + RATE, onset + 3 * third - RATE)
         out["aec_on" if aec else "aec_off"] = {
             "echo_attenuation_db": attenuation,
+            "echo_attenuation_per_second_db": per_second,
             "near_end_in_double_talk_db": _db(double / max(alone, 1e-12)),
             "echo_path_ms": round(lag * 1000 / RATE, 1),
             "cpu_percent": [r.get("cpu_percent") for r in results],

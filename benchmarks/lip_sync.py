@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import secrets
 import statistics
 import sys
@@ -38,25 +37,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._audio_rig import RATE, SPEAKER_B, Rig, start_rig
-from benchmarks._common import PYTHON, ROOT, machine, parser, percentiles, run, table
-from benchmarks.audio_path import burst_delays, pulse_voice
+from benchmarks._common import PYTHON, ROOT, machine, parser, percentiles, run, stop, table
+from benchmarks.audio_path import burst_delays, pulse_voice, read_line
 
 BT1359 = (-45.0, 125.0)
 
 
 async def _line(process: asyncio.subprocess.Process, key: str, timeout: float) -> Any:
-    assert process.stdout is not None
-    while True:
-        line = await asyncio.wait_for(process.stdout.readline(), timeout)
-        if not line:
-            raise RuntimeError(f"a process exited before {key!r}")
-        text = line.decode().strip()
-        if key == "listening" and text.startswith("listening on "):
-            return text.removeprefix("listening on ")
-        if text.startswith("{"):
-            message = json.loads(text)
-            if key in message:
-                return message[key]
+    return await read_line(process, key, timeout)
 
 
 async def one_call(rig: Rig, *, sync: bool, seconds: float, settle: float) -> dict[str, Any]:
@@ -107,12 +95,7 @@ async def one_call(rig: Rig, *, sync: bool, seconds: float, settle: float) -> di
         played = results[0]
     finally:
         for process in reversed(processes):
-            if process.returncode is None:
-                process.terminate()
-                try:
-                    await asyncio.wait_for(process.wait(), 10)
-                except TimeoutError:
-                    process.kill()
+            await stop(process)
 
     window = (recording_started + settle, voice_ended)
     ears = [d for _t, d in burst_delays(recording, SPEAKER_B, skip=settle)]

@@ -30,7 +30,8 @@ process never see each other's settings, and code that is not Huddle's is unaffe
   them, so a keyframe request (PLI/FIR) and the receiver's bitrate estimate (REMB) would be
   lost on its own unused encoder. For tracks that ask (``huddle_encoded_feedback``), the
   sender's keyframe request and REMB handling also call the track's ``keyframe_requested()``
-  and ``bitrate_estimated(bps)``, so the shared encoder behind it hears every player.
+  and ``bitrate_estimated(bps)``, and each receiver report's loss for its stream calls
+  ``loss_reported(fraction)``, so the shared encoder behind it hears every player.
 * ``opus_options``: aiortc opens its Opus encoder with only ``application=voip``; the engine
   adds in-band FEC (with the loss rate it plans for) by its settings, and advertises
   ``useinbandfec=1`` in the Opus fmtp (process-wide: aiortc keeps one codec table). The
@@ -205,6 +206,12 @@ def install() -> None:
                     return
                 if self._ssrc in ssrcs:
                     track.bitrate_estimated(bitrate)
+            elif getattr(track, "huddle_encoded_feedback", False) and isinstance(
+                packet, aiortc.rtp.RtcpRrPacket | aiortc.rtp.RtcpSrPacket
+            ):
+                for report in packet.reports:
+                    if report.ssrc == self._ssrc and hasattr(track, "loss_reported"):
+                        track.loss_reported(report.fraction_lost / 256)
 
         sender_class._send_keyframe = _send_keyframe
         sender_class._handle_rtcp_packet = _handle_rtcp_packet
@@ -258,9 +265,10 @@ only when this is above zero, and spends more of the bitrate on it the higher it
 
 
 def opus_options(*, fec: bool) -> contextlib.AbstractContextManager[None]:
-    """Opus encoders created by tasks started within this block use in-band FEC (or not).
-
-    (DTX is not offered: FFmpeg's libopus wrapper, which PyAV ships, has no option for it.)"""
+    """aiortc's own Opus encoders (one per sender, when the shared encoder is off) created by
+    tasks started within this block use in-band FEC (or not), planned for a fixed loss: FFmpeg's
+    libopus wrapper takes options only when it opens, and has no DTX. The shared encoder
+    (``_encoder._OpusCodec``) drives libopus itself: the plan follows the players' reports."""
     return _setting(_opus_options, opus_encoder_options(fec=fec), "opus_options")
 
 

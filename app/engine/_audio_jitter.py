@@ -70,8 +70,9 @@ MAX_PACKETS = 150
 
 
 @functools.cache
-def _libopus() -> Any:
-    """The libopus PyAV ships (or the system's), with the decoder calls typed; None if absent."""
+def libopus() -> Any:
+    """The libopus PyAV ships (or the system's), with the decoder and encoder calls typed;
+    None if absent. (The shared encoder, ``_encoder._OpusCodec``, uses it too.)"""
     candidates: list[str] = []
     try:
         import av
@@ -100,6 +101,23 @@ def _libopus() -> Any:
             ctypes.c_int,
         ]
         lib.opus_decoder_destroy.argtypes = [ctypes.c_void_p]
+        lib.opus_encoder_create.restype = ctypes.c_void_p
+        lib.opus_encoder_create.argtypes = [
+            ctypes.c_int32,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_void_p,
+        ]
+        lib.opus_encode.restype = ctypes.c_int32
+        lib.opus_encode.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_void_p,
+            ctypes.c_int32,
+        ]
+        lib.opus_encoder_ctl.restype = ctypes.c_int  # variadic: (state, request, int value)
+        lib.opus_encoder_destroy.argtypes = [ctypes.c_void_p]
         return lib
     log.warning("libopus not found: lost audio packets become a faded repeat")
     return None
@@ -109,7 +127,7 @@ class OpusDecoder:
     """Mono 48 kHz Opus decoding with packet-loss concealment and in-band FEC."""
 
     def __init__(self) -> None:
-        self._lib = _libopus()
+        self._lib = libopus()
         self._pcm = np.zeros(5760, np.int16)
         self._last = np.zeros(PACKET, np.int16)
         self._fade = 1.0

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import ctypes
 import fractions
 import logging
 import multiprocessing
@@ -39,6 +40,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from app.media._track import VIDEO_TIME_BASE
 
+from ._aiortc_seams import OPUS_PLANNED_LOSS, opus_encoder_options
 from ._peer import Spawn
 
 log = logging.getLogger("huddle.engine")
@@ -128,25 +130,95 @@ class _VideoCodec:
         return context
 
 
-class _OpusCodec:
-    """libopus with aiortc's settings (48 kHz stereo, 20 ms frames, VoIP), plus ``options``
-    (the engine's in-band FEC, ``_aiortc_seams.opus_encoder_options``)."""
+OPUS_APPLICATION_VOIP = 2048
+OPUS_SET_BITRATE = 4002
+OPUS_SET_INBAND_FEC = 4012
+OPUS_SET_PACKET_LOSS_PERC = 4014
+OPUS_SET_DTX = 4016
+OPUS_BITRATE = 96000
+"""aiortc's (48 kHz stereo, VoIP)."""
+LOSS_STEPS = (0, 1, 3, 5, 10, 15, 20, 30)
+"""The planned loss moves between these (%): each change reconfigures the encoder."""
+DTX_KEEP = 2
+"""With DTX, packets this small are the encoder saying "silence": not sent (libopus sends a
+real one every 400 ms to keep the far end's comfort noise going)."""
 
-    def __init__(self, options: dict[str, str] | None = None) -> None:
-        self._context: Any = av.CodecContext.create("libopus", "w")
-        self._context.bit_rate = 96000
-        self._context.format = "s16"
-        self._context.layout = "stereo"
-        self._context.options = {"application": "voip", **(options or {})}
-        self._context.sample_rate = OPUS_RATE
-        self._context.time_base = OPUS_TIME_BASE
+
+def planned_loss(percent: float) -> int:
+    """The step of ``LOSS_STEPS`` at or below ``percent`` (0 below 1 %)."""
+    return max(step for step in LOSS_STEPS if step <= max(0.0, percent))
+
+
+class _OpusCodec:
+    """Opus with aiortc's settings (48 kHz stereo, 20 ms frames, VoIP, 96 kbit/s), plus in-band
+    FEC planned for the loss the players report, and DTX when asked for.
+
+    It drives libopus directly (the copy PyAV ships, as the jitter buffer's decoder does):
+    FFmpeg's wrapper takes its options only when the codec opens, so the planned loss could
+    not follow the path, and it has no DTX. Without that library, FFmpeg's encoder with a
+    fixed plan (``_aiortc_seams.opus_encoder_options``) and no DTX."""
+
+    def __init__(self, fec: bool = True, dtx: bool = False) -> None:
+        from ._audio_jitter import libopus
+
+        self.fec, self.dtx = fec, dtx
+        self.loss = OPUS_PLANNED_LOSS if fec else 0
+        """The loss (%) the encoder plans for now."""
+        self._applied_loss = -1
         self._resampler = av.AudioResampler(
             format="s16", layout="stereo", rate=OPUS_RATE, frame_size=OPUS_SAMPLES
         )
         self._first_pts: int | None = None
+        self._out = ctypes.create_string_buffer(4000)
+        self._lib = libopus()
+        self._state = None
+        if self._lib is not None:
+            error = ctypes.c_int()
+            state = self._lib.opus_encoder_create(
+                OPUS_RATE, 2, OPUS_APPLICATION_VOIP, ctypes.byref(error)
+            )
+            if state and not error.value:
+                self._state = state
+                self._ctl(OPUS_SET_BITRATE, OPUS_BITRATE)
+                self._ctl(OPUS_SET_INBAND_FEC, int(fec))
+                self._ctl(OPUS_SET_DTX, int(dtx))
+        if self._state is None:
+            self._lib = None
+            self._context: Any = av.CodecContext.create("libopus", "w")
+            self._context.bit_rate = OPUS_BITRATE
+            self._context.format = "s16"
+            self._context.layout = "stereo"
+            self._context.options = {"application": "voip", **opus_encoder_options(fec=fec)}
+            self._context.sample_rate = OPUS_RATE
+            self._context.time_base = OPUS_TIME_BASE
+
+    def _ctl(self, request: int, value: int) -> None:
+        self._lib.opus_encoder_ctl(
+            ctypes.c_void_p(self._state), ctypes.c_int(request), ctypes.c_int32(value)
+        )
 
     def encode(self, frame: av.AudioFrame) -> list[tuple[bytes, int]]:
-        """Each Opus packet's bytes and its timestamp (48 kHz units from the first packet)."""
+        """Each Opus packet's bytes and its timestamp (48 kHz units from the first packet);
+        with DTX, silence gives fewer packets (the timestamps say how much is skipped)."""
+        if self._lib is None:
+            return self._encode_ffmpeg(frame)
+        if self.fec and self.loss != self._applied_loss:
+            self._ctl(OPUS_SET_PACKET_LOSS_PERC, self.loss)
+            self._applied_loss = self.loss
+        out: list[tuple[bytes, int]] = []
+        for resampled in self._resampler.resample(frame):
+            if self._first_pts is None:
+                self._first_pts = resampled.pts
+            pcm = resampled.to_ndarray()  # (1, samples * 2) interleaved s16
+            size = self._lib.opus_encode(
+                self._state, pcm.ctypes.data, resampled.samples, self._out, len(self._out)
+            )
+            if size < 0 or (self.dtx and size <= DTX_KEEP):
+                continue  # an error (logged once below) or DTX's silence
+            out.append((self._out.raw[:size], resampled.pts - self._first_pts))
+        return out
+
+    def _encode_ffmpeg(self, frame: av.AudioFrame) -> list[tuple[bytes, int]]:
         out: list[tuple[bytes, int]] = []
         for resampled in self._resampler.resample(frame):
             for packet in self._context.encode(resampled):
@@ -154,6 +226,14 @@ class _OpusCodec:
                     self._first_pts = packet.pts
                 out.append((bytes(packet), packet.pts - self._first_pts))
         return out
+
+    def close(self) -> None:
+        if self._lib is not None and self._state:
+            self._lib.opus_encoder_destroy(self._state)
+            self._state = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 class EncodedTrack(MediaStreamTrack):
@@ -174,6 +254,8 @@ class EncodedTrack(MediaStreamTrack):
         self._pulled = False
         self.waiting_for_keyframe = encoder.kind == "video"
         self.estimate: int | None = None
+        self.loss: float | None = None
+        """This player's loss (%), smoothed over its receiver reports; None before one."""
 
     async def recv(self) -> av.Packet:
         if not self._pulled:
@@ -218,6 +300,12 @@ class EncodedTrack(MediaStreamTrack):
         self.estimate = bits_per_second
         self._encoder.update_bitrate()
 
+    def loss_reported(self, fraction: float) -> None:
+        """A receiver report from this player: the share of packets lost since the last."""
+        percent = 100 * fraction
+        self.loss = percent if self.loss is None else self.loss + (percent - self.loss) * 0.3
+        self._encoder.update_loss()
+
     def stop(self) -> None:
         if self.readyState == "live":
             super().stop()
@@ -235,10 +323,12 @@ class SharedEncoder:
         open_source: Callable[[], MediaStreamTrack | None],
         cap_bps: Callable[[], int],
         spawn: Spawn,
-        opus_options: dict[str, str] | None = None,
+        opus_fec: bool = True,
+        opus_dtx: bool = False,
     ) -> None:
         self.kind = kind
-        self._opus_options = opus_options
+        self._opus_fec, self._opus_dtx = opus_fec, opus_dtx
+        self._opus: _OpusCodec | None = None
         self.codec = codec
         self._open_source = open_source
         self._cap_bps = cap_bps
@@ -296,6 +386,17 @@ class SharedEncoder:
     def request_keyframe(self) -> None:
         self._keyframe = True
 
+    def update_loss(self) -> None:
+        """One encoding for all: Opus plans for the worst loss a player reports."""
+        losses = [t.loss for t in self._players if t.loss is not None]
+        if self._opus is not None and losses:
+            self._opus.loss = planned_loss(max(losses))
+
+    @property
+    def planned_loss(self) -> int | None:
+        """The loss (%) the Opus encoder plans its FEC for (None: not an audio encoder)."""
+        return self._opus.loss if self._opus is not None else None
+
     def update_bitrate(self) -> None:
         """One encoding for all: the lowest estimate, within the publish's cap."""
         if self.kind != "video":
@@ -313,7 +414,10 @@ class SharedEncoder:
         loop = asyncio.get_running_loop()
         # A codec per run: a cancelled run's last encode may still be finishing in its thread.
         video = _VideoCodec(self.codec) if self.kind == "video" else None
-        opus = _OpusCodec(self._opus_options) if self.kind == "audio" else None
+        opus = _OpusCodec(self._opus_fec, self._opus_dtx) if self.kind == "audio" else None
+        if opus is not None:
+            self._opus = opus
+            self.update_loss()
         while True:
             try:
                 frame = await source.recv()

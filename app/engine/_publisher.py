@@ -170,7 +170,8 @@ class Publication:
                 open_source=lambda: self._publish_track(kind),
                 cap_bps=self._bitrate_cap,
                 spawn=self._link.spawn,
-                opus_options=seams.opus_encoder_options(fec=self._link.config.opus_fec),
+                opus_fec=self._link.config.opus_fec,
+                opus_dtx=self._link.config.opus_dtx,
             )
         return encoder
 

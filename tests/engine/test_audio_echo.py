@@ -111,12 +111,14 @@ async def test_the_echo_is_cancelled_and_double_talk_gets_through() -> None:
     finally:
         rig.close()
     off, on = result["aec_off"], result["aec_on"]
-    print("echo off", off["echo_attenuation_db"], "on", on["echo_attenuation_db"], "dB")
+    seconds = on["echo_attenuation_per_second_db"]
+    print("echo off", off["echo_attenuation_db"], "on", on["echo_attenuation_db"], seconds)
     assert off["echo_attenuation_db"] < 20  # the rig does leak: A hears itself
-    # The target is 40 dB; under the shared load this rig measured 24-63 dB (leak alone 12),
-    # and its leak path itself steps under load (benchmarks/BENCHMARKS.md). So the test holds
-    # the canceller to working at all: 6 dB beyond the leak, which a canceller switched off,
-    # or fed a reference it cannot align, does not reach (measured 0-3 dB before the fix).
-    assert on["echo_attenuation_db"] >= off["echo_attenuation_db"] + 6
+    # The target, in most seconds (measured 75-84 dB in every second on a quiet
+    # machine, and with a busy loop beside it). Under load one second may lose it while the
+    # canceller realigns after a speaker underrun, and one such second sets the total (which
+    # the benchmark reports): the total is held to 20 dB beyond the leak.
+    assert sorted(seconds)[len(seconds) // 2] >= 40
+    assert on["echo_attenuation_db"] >= off["echo_attenuation_db"] + 20
     # B talking while A talks reaches A almost as loud as B talking alone.
     assert result["double_talk_attenuation_db"] <= 6

@@ -191,25 +191,45 @@ def test_the_shared_encoder_sends_fec_when_the_engine_asks(fec: bool) -> None:
     previous one's coarse copy (LBRR) when FEC is on, and none when it is off."""
     import ctypes
 
-    from app.engine import _aiortc_seams as seams
-    from app.engine._audio_jitter import _libopus
+    from app.engine._audio_jitter import libopus
     from app.engine._encoder import _OpusCodec
 
-    has_lbrr = getattr(_libopus(), "opus_packet_has_lbrr", None)
+    has_lbrr = getattr(libopus(), "opus_packet_has_lbrr", None)
     if has_lbrr is None:
         pytest.skip("this libopus has no opus_packet_has_lbrr (1.5 and later do)")
     has_lbrr.argtypes = [ctypes.c_char_p, ctypes.c_int32]
-    codec = _OpusCodec(seams.opus_encoder_options(fec=fec))
-    encoded = []
-    for i in range(50):
-        t = (np.arange(PACKET) + i * PACKET) / RATE
-        samples = (8000 * np.sin(2 * np.pi * TONE * t)).astype(np.int16)
-        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
-        frame.sample_rate, frame.pts = RATE, i * PACKET
-        encoded += [data for data, _pts in codec.encode(frame)]
+    codec = _OpusCodec(fec=fec)
+    encoded = _encode(codec, 50)
     with_fec = sum(has_lbrr(data, len(data)) == 1 for data in encoded[5:])
     # (libopus picks a mode per packet, and only its SILK and hybrid modes carry FEC.)
     if fec:
         assert with_fec >= 10
+        # Planned for no loss (the players report none), the bits go to the voice instead.
+        codec.loss = 0
+        assert sum(has_lbrr(data, len(data)) == 1 for data in _encode(codec, 50)[5:]) == 0
     else:
         assert with_fec == 0
+
+
+def _encode(codec, packets: int, amplitude: float = 8000) -> list[bytes]:
+    encoded = []
+    for i in range(packets):
+        t = (np.arange(PACKET) + i * PACKET) / RATE
+        samples = (amplitude * np.sin(2 * np.pi * TONE * t)).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate, frame.pts = RATE, i * PACKET
+        encoded += [data for data, _pts in codec.encode(frame)]
+    return encoded
+
+
+def test_with_dtx_silence_sends_a_packet_every_400_ms_and_speech_every_20() -> None:
+    from app.engine._encoder import _OpusCodec
+
+    codec = _OpusCodec(fec=True, dtx=True)
+    if codec._lib is None:
+        pytest.skip("no libopus to drive directly")
+    assert len(_encode(codec, 50)) >= 45  # a tone: every packet
+    silent = _encode(codec, 100, amplitude=0)  # 2 s of silence
+    assert 2 <= len(silent) <= 15
+    plain = _OpusCodec(fec=True, dtx=False)
+    assert len(_encode(plain, 100, amplitude=0)) == 100

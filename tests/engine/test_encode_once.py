@@ -171,3 +171,23 @@ def test_bitrate_is_the_lowest_estimate_within_the_cap() -> None:
     encoder._players = [_Track(50_000)]
     encoder.update_bitrate()
     assert encoder.target_bitrate == 250_000  # nor below VP8's floor (aiortc's)
+
+
+async def test_the_voice_encoder_plans_its_fec_for_the_loss_the_players_report(engines) -> None:
+    """Receiver reports reach the one Opus encoder through each sender (the
+    ``encoded_feedback`` seam): on this clean loopback the players report no loss, so it
+    stops spending bits on FEC it planned for before the first report; a player reporting
+    loss makes it plan for that player's loss."""
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=PATTERN)
+    await b.start_publishing_stream("voice", stream)
+    player, _ = await engines("ann")
+    received = Received(await player.start_playing_stream("voice"))
+    await until(lambda: len(received.audio) > 0, timeout=30)
+    encoder = b._publishing.publications["voice"]._encoders["audio"]
+    assert encoder.planned_loss == 10  # before any report: the fixed plan
+    await until(lambda: encoder.planned_loss == 0, timeout=30)
+    track = encoder._players[0]
+    for _ in range(10):
+        track.loss_reported(26 / 256)  # 10 %
+    assert encoder.planned_loss == 10
