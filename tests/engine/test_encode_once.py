@@ -188,6 +188,6 @@ async def test_the_voice_encoder_plans_its_fec_for_the_loss_the_players_report(e
     assert encoder.planned_loss == 10  # before any report: the fixed plan
     await until(lambda: encoder.planned_loss == 0, timeout=30)
     track = encoder._players[0]
-    for _ in range(10):
-        track.loss_reported(26 / 256)  # 10 %
-    assert encoder.planned_loss == 10
+    for _ in range(20):
+        track.loss_reported(31 / 256)  # 12 %, smoothed over the reports
+    assert encoder.planned_loss == 10  # the step at or below
