@@ -19,10 +19,69 @@ from tests.janus import JanusProcess, janus_missing
 
 MIC_HZ = devices.MIC_HZ
 
+FAST_TIER = os.environ.get("HUDDLE_FAST_TIER") == "1"
+"""``bash tests/run --fast``: only the tests marked neither ``slow`` nor using a service."""
+SLOW_FIXTURES = frozenset(
+    {
+        "pulse",
+        "xvfb",
+        "server",
+        "room_server",
+        "janus",
+        "sfu_server",
+        "cli_server",
+        "engines",
+        "browser",
+        "web_server",
+        "desktop",
+        "make_huddle",
+        "qtbot",
+    }
+)
+"""A test using any of these starts a service, a device or a window: the slow tier."""
+SLOW_FILES = ("tests/packaging/", "tests/test_benchmarks.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the slow tier: tests that start services, devices, windows or processes."""
+    slow = pytest.mark.slow
+    for item in items:
+        path = Path(str(item.path)).relative_to(config.rootpath).as_posix()
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or path.startswith(SLOW_FILES):
+            item.add_marker(slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tier_has_no_sockets(request: pytest.FixtureRequest, monkeypatch) -> None:
+    """In the fast tier, a test that opens a network socket fails at once, saying it belongs
+    to the slow tier (mark it ``@pytest.mark.slow``)."""
+    if not FAST_TIER or request.node.get_closest_marker("slow"):
+        return
+    import socket
+
+    def refuse() -> None:
+        raise RuntimeError("the fast tier opens no network socket: mark this test slow")
+
+    real_bind, real_connect = socket.socket.bind, socket.socket.connect
+
+    def bind(sock, address):
+        if sock.family == socket.AF_UNIX:
+            return real_bind(sock, address)
+        return refuse()
+
+    def connect(sock, address):
+        if sock.family == socket.AF_UNIX:
+            return real_connect(sock, address)
+        return refuse()
+
+    monkeypatch.setattr(socket.socket, "bind", bind)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     # PortAudio lists its devices once, when first loaded: the sound server must be up first.
-    devices.start_pulseaudio()
+    if not FAST_TIER:
+        devices.start_pulseaudio()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -6,7 +6,11 @@ import json
 import os
 import subprocess
 
+import pytest
+
 from tests.conftest import BIN
+
+pytestmark = pytest.mark.slow  # services or processes: not in tests/run --fast
 
 
 def test_self_test_passes_and_reports_as_json() -> None:

@@ -13,10 +13,14 @@ from app.engine._apm import FRAME, RATE, AudioProcessor
 from benchmarks._audio_rig import start_rig
 from benchmarks.audio_path import echo_case
 
-needs_rig = pytest.mark.skipif(
-    not (shutil.which("pulseaudio") and shutil.which("parec") and shutil.which("espeak-ng")),
-    reason="needs pulseaudio, pulseaudio-utils and espeak-ng",
-)
+
+def needs_rig(test):
+    """A call through the rig: its own PulseAudio, service and engines (the slow tier)."""
+    missing = not (
+        shutil.which("pulseaudio") and shutil.which("parec") and shutil.which("espeak-ng")
+    )
+    skip = pytest.mark.skipif(missing, reason="needs pulseaudio, pulseaudio-utils and espeak-ng")
+    return pytest.mark.slow(skip(test))
 
 
 def _simulate(monkeypatch, underrun_at: int | None = None) -> list[tuple[int, int]]:

@@ -21,6 +21,8 @@ from app.server.embedded import (
 )
 from tests.helpers import TEST_ENGINE_CONFIG, free_port
 
+pytestmark = pytest.mark.slow  # services or processes: not in tests/run --fast
+
 
 def test_secret_is_made_once_private_and_reused(tmp_path: Path) -> None:
     path = tmp_path / "config" / "secret"

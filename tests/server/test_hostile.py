@@ -29,7 +29,7 @@ from tests.server import hostile
 from tests.server.hostile import RawWs
 from tests.wsclient import WsClient
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), pytest.mark.slow]  # services: not in tests/run --fast
 
 
 class Client(WsClient):

@@ -23,6 +23,8 @@ from tests.helpers import until
 from tests.janus import JanusProcess, janus_missing
 from tests.wsclient import WsClient
 
+pytestmark = pytest.mark.slow  # services or processes: not in tests/run --fast
+
 
 @pytest.fixture
 def service_config() -> ServiceConfig:

@@ -23,7 +23,7 @@ from tests.helpers import TEST_ENGINE_CONFIG
 from tests.server import hostile
 from tests.server.hostile import HOSTILE_SECRET
 
-pytestmark = pytest.mark.timeout(180)
+pytestmark = [pytest.mark.timeout(180), pytest.mark.slow]  # services: not in tests/run --fast
 
 
 def self_signed(directory: Path) -> tuple[Path, Path]:

@@ -15,12 +15,15 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from shiboken6 import isValid
 
 from app.ui.video import live_render_workers
 from tests.helpers import until
 from tests.ui.conftest import join, participant
 from tests.ui.test_app import stamp_on_screen
+
+pytestmark = pytest.mark.slow  # a real call, and a subprocess: not in tests/run --fast
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,6 +14,8 @@ from app.server.embedded import LocalService
 from tests.conftest import APP_ID, BIN, CLI_SECRET, SECRET
 from tests.helpers import free_port
 
+pytestmark = pytest.mark.slow  # services or processes: not in tests/run --fast
+
 BODY = json.dumps({"room_id": "standup", "user_id": "ann"})
 
 
