@@ -412,19 +412,20 @@ async def huddle_call(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
-async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
-    """Play ``--expect`` streams into a grid of real VideoTiles (a 1280x960 window)."""
+async def _play_into_grid(engine: Engine, args: argparse.Namespace, wait: float) -> dict:
+    """Play the room's ``--expect`` streams (waiting ``wait`` s for them) into a grid of real
+    VideoTiles (a 1280x960 window), then measure painted and received fps and CPU until
+    stdin closes."""
     from app.ui.grid import VideoGrid
     from app.ui.video import VideoTile
 
     grid = VideoGrid()
     grid.resize(1280, 960)
     grid.show()
-    engine = await join(args)
     enough = asyncio.Event()
     engine.on("roomStreamUpdate", lambda *_: len(engine.streams) >= args.expect and enough.set())
     if len(engine.streams) < args.expect:
-        await asyncio.wait_for(enough.wait(), 60)
+        await asyncio.wait_for(enough.wait(), wait)
     tiles = []
     for info in engine.streams:
         tile = VideoTile(info.stream_id)
@@ -440,7 +441,7 @@ async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
     started = time.monotonic()
     await (await lines()).read()
     elapsed = time.monotonic() - started
-    result = {
+    return {
         "tile_size": [tiles[0].width(), tiles[0].height()] if tiles else None,
         "fps_painted": [
             round((t.frames_painted - p) / elapsed, 1) for t, p in zip(tiles, painted, strict=True)
@@ -451,6 +452,12 @@ async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
         ],
         "cpu_percent": cpu.percent(),
     }
+
+
+async def huddle_grid(args: argparse.Namespace) -> dict[str, Any]:
+    """Play ``--expect`` streams into a grid of real VideoTiles (a 1280x960 window)."""
+    engine = await join(args)
+    result = await _play_into_grid(engine, args, wait=60)
     await engine.destroy_engine()
     return result
 
@@ -524,46 +531,12 @@ async def huddle_viewers(args: argparse.Namespace) -> dict[str, Any]:
 async def huddle_member(args: argparse.Namespace) -> dict[str, Any]:
     """One member of an all-to-all room: publish camera-like video and audio, play every other
     member (``--expect`` of them) and paint each into a tile of a real grid."""
-    from app.ui.grid import VideoGrid
-    from app.ui.video import VideoTile
-
-    grid = VideoGrid()
-    grid.resize(1280, 960)
-    grid.show()
     engine = await join(args)
     stream = await engine.create_stream(
         custom=CustomConfig(video="pattern", audio="tone", width=args.width, height=args.height)
     )
     await engine.start_publishing_stream(f"{args.user}-cam", stream)
-    enough = asyncio.Event()
-    engine.on("roomStreamUpdate", lambda *_: len(engine.streams) >= args.expect and enough.set())
-    if len(engine.streams) < args.expect:
-        await asyncio.wait_for(enough.wait(), 120)
-    tiles = []
-    for info in engine.streams:
-        tile = VideoTile(info.stream_id)
-        grid.add_tile(tile)
-        remote = await engine.start_playing_stream(info.stream_id)
-        remote.add_video_sink(tile.set_frame)
-        tiles.append(tile)
-    say({"ready": True})
-    await asyncio.sleep(args.warmup)
-    painted = [t.frames_painted for t in tiles]
-    received = [t.frames_received for t in tiles]
-    cpu = CpuMeter()
-    started = time.monotonic()
-    await (await lines()).read()
-    elapsed = time.monotonic() - started
-    result = {
-        "fps_painted": [
-            round((t.frames_painted - p) / elapsed, 1) for t, p in zip(tiles, painted, strict=True)
-        ],
-        "fps_received": [
-            round((t.frames_received - r) / elapsed, 1)
-            for t, r in zip(tiles, received, strict=True)
-        ],
-        "cpu_percent": cpu.percent(),
-    }
+    result = await _play_into_grid(engine, args, wait=120)
     await engine.destroy_engine()
     return result
 

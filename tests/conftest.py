@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -171,9 +172,13 @@ def token():
     return make
 
 
-@pytest.fixture
-async def cli_server(tmp_path: Path):
-    """``huddle-server --port 0`` as a real process: (process, ws URL)."""
+@contextlib.asynccontextmanager
+async def huddle_server_process(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, stderr: int | None = None
+):
+    """``huddle-server --port 0 --app-id 1`` signed with ``CLI_SECRET`` (and ``args``) as a real
+    process: (process, ws URL); stopped on the way out. Its stderr (the logs) is dropped
+    unless ``stderr`` says otherwise."""
     secret_file = tmp_path / "secret"
     secret_file.write_text(CLI_SECRET + "\n")
     proc = await asyncio.create_subprocess_exec(
@@ -184,12 +189,23 @@ async def cli_server(tmp_path: Path):
         "1",
         "--secret-file",
         str(secret_file),
+        *args,
+        env=env,
         stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL if stderr is None else stderr,
     )
-    line = (await asyncio.wait_for(proc.stdout.readline(), 20)).decode().strip()
-    assert line.startswith("listening on ws://127.0.0.1:") and line.endswith("/ws"), line
-    yield proc, line.removeprefix("listening on ")
-    if proc.returncode is None:
-        proc.kill()
-        await proc.wait()
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
+        assert line.startswith("listening on ws://127.0.0.1:") and line.endswith("/ws"), line
+        yield proc, line.removeprefix("listening on ")
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+@pytest.fixture
+async def cli_server(tmp_path: Path):
+    """``huddle-server --port 0`` as a real process: (process, ws URL)."""
+    async with huddle_server_process(tmp_path, stderr=asyncio.subprocess.PIPE) as running:
+        yield running

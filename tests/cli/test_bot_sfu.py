@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
 import pytest
 
 from tests.cli.test_bot import bot, finish, until_publishing
-from tests.conftest import BIN, CLI_SECRET
+from tests.conftest import huddle_server_process
 
 
 @pytest.fixture
 async def cli_sfu_server(tmp_path: Path, janus):
     """``huddle-server --port 0 --janus URL`` as a real process: its ws URL."""
-    secret_file = tmp_path / "secret"
-    secret_file.write_text(CLI_SECRET + "\n")
-    proc = await asyncio.create_subprocess_exec(
-        BIN / "huddle-server",
-        "--port",
-        "0",
-        "--app-id",
-        "1",
-        "--secret-file",
-        str(secret_file),
-        "--janus",
-        janus.url,
-        env={**os.environ, "HUDDLE_JANUS_SECRET": janus.api_secret},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode().strip()
-    assert line.startswith("listening on ws://127.0.0.1:"), line
-    yield line.removeprefix("listening on ")
-    if proc.returncode is None:
-        proc.terminate()
-        await asyncio.wait_for(proc.wait(), 30)
+    env = {**os.environ, "HUDDLE_JANUS_SECRET": janus.api_secret}
+    async with huddle_server_process(tmp_path, "--janus", janus.url, env=env) as (_, url):
+        yield url
 
 
 @pytest.mark.timeout(120)
