@@ -926,10 +926,12 @@ class CallWindow(QMainWindow):
             parts.append(self.tr("paint %1").replace("%1", f"{paint:.0f}"))
         if not parts:
             return ""
+        # Three parts to a line: five on one were cut off in a 640-pixel tile.
+        lines = [" · ".join(parts[i : i + 3]) for i in range(0, len(parts), 3)]
         text = (
             self.tr("latency ≈ %1 ms:").replace("%1", f"{total:.0f}")
             + "\n  "
-            + " · ".join(parts)
+            + "\n  ".join(lines)
             + "\n  "
             + self.tr("~ estimate (RTT/2); capture→sent is the sender's")
         )
