@@ -122,13 +122,14 @@ async def role_publish(args: argparse.Namespace) -> dict[str, Any]:
     await reader.read()  # until the orchestrator closes stdin
     cpu_percent = cpu.percent()
     seconds = time.monotonic() - started
-    uplink = (await _bytes_sent(engine) - sent) * 8 / 1000 / seconds
     publication = engine._publishing.publications[STREAM]
+    players = len(publication.players)  # before awaiting the statistics
+    uplink = (await _bytes_sent(engine) - sent) * 8 / 1000 / seconds
     video = publication._encoders.get("video")
     result = {
         "cpu_percent": cpu_percent,
         "uplink_kbps": round(uplink, 1),
-        "players": len(publication.players),
+        "players": players,
         "captured_fps": round((stream.video.frames - captured) / seconds, 1),
         "encoders": len(publication._encoders),
         "shared_target_kbps": video.target_bitrate // 1000 if video else None,
@@ -222,10 +223,12 @@ async def one_run(mode: str, viewers: int, args: argparse.Namespace) -> dict[str
             process.stdin.write(b"measure\n")
             await process.stdin.drain()
         await asyncio.sleep(args.duration)
-        for process in (publisher, watchers):
-            assert process.stdin is not None
-            process.stdin.close()
+        # The publisher reports first, while every viewer still plays: viewers that had
+        # begun to log out would be missing from its count of players.
+        assert publisher.stdin is not None and watchers.stdin is not None
+        publisher.stdin.close()
         published = await read_json(publisher, "result", timeout=120)
+        watchers.stdin.close()
         watched = await read_json(watchers, "result", timeout=120)
     finally:
         for process in processes:

@@ -96,6 +96,10 @@ class Signalling:
                 ErrorCode.SERVER_UNREACHABLE,
                 f"The room service at {self.url} could not be reached ({reason}).",
             ) from exc
+        except asyncio.CancelledError:  # a login given up: no session left open behind it
+            await self._http.close()
+            self._http = None
+            raise
         self._reader = asyncio.create_task(self._read(), name="huddle-signalling-reader")
 
     async def _check_proof(self) -> None:
@@ -174,6 +178,10 @@ class Signalling:
             if not self._closing:
                 log.info("signalling closed by the other end (code %s)", code)
                 self._on_closed(code)
+                # Nobody calls close() on a socket the other end closed: free its session here.
+                http, self._http = self._http, None
+                if http is not None:
+                    await http.close()
 
     async def close(self) -> None:
         """Close the socket without reporting it. Safe to call twice."""
