@@ -19,6 +19,10 @@ its capacity and never shrinks. This one works like WebRTC's NetEq, in miniature
   there, else Opus packet-loss concealment. An empty buffer (a late packet) is concealed
   without moving on, so the late packet still plays when it comes; the acceleration takes
   the inserted time out again.
+* A timestamp gap with no sequence-number gap is DTX (the sender's silence, sent as one
+  comfort-noise packet every 400 ms), not loss: the time already played out while waiting
+  was the silence, so playout jumps to the packet after the gap, as NetEq does. Without
+  this, every DTX pause came back as concealed "loss" and the voice after it played late.
 
 Decoding uses the libopus that PyAV ships (through ctypes), for PLC and FEC, which FFmpeg's
 decoder does not expose. Without it, PyAV decodes and gaps become a faded repeat.
@@ -212,7 +216,13 @@ class AudioJitterBuffer:
         self._clock = clock
         self._lock = threading.Lock()
         self._decoder: OpusDecoder | None = None
-        self._packets: dict[int, bytes] = {}
+        self._packets: dict[int, tuple[bytes, int]] = {}
+        """Unwrapped RTP timestamp -> (payload, sequence number)."""
+        self._last_seq: int | None = None
+        """Sequence number of the last packet decoded (to tell DTX from loss)."""
+        self._waited = (0, 0)
+        """(underruns, samples concealed) since the last packet decoded: DTX's silence if
+        the next packet turns out to follow on without a sequence gap."""
         self._pcm = np.zeros(0, np.int16)
         self._next: int | None = None
         """Unwrapped RTP timestamp of the next packet to decode."""
@@ -237,6 +247,7 @@ class AudioJitterBuffer:
             "accelerated_ms": 0.0,
             "stretched_ms": 0.0,
             "underruns": 0,
+            "dtx_ms": 0.0,
         }
 
     # ------------------------------------------------------------ the network side
@@ -255,7 +266,7 @@ class AudioJitterBuffer:
             if self._next is not None and ts < self._next:
                 self.stats["late"] += 1  # already concealed: too late to play
             elif len(self._packets) < MAX_PACKETS:
-                self._packets[ts] = payload
+                self._packets[ts] = (payload, packet.sequence_number)
             if self._newest is None or ts > self._newest:
                 self._newest = ts
             transit = now * RATE - ts
@@ -267,7 +278,8 @@ class AudioJitterBuffer:
     def _reset(self) -> None:
         self._packets.clear()
         self._pcm = np.zeros(0, np.int16)
-        self._next = self._newest = self._last_raw = None
+        self._next = self._newest = self._last_raw = self._last_seq = None
+        self._waited = (0, 0)
         self._transit.clear()
         self._delays.clear()
         self._slack.clear()
@@ -347,6 +359,7 @@ class AudioJitterBuffer:
                 missing = -(-missing // 120) * 120  # Opus decodes in 2.5 ms steps
                 self._pcm = np.concatenate([self._pcm, self._decoder.conceal(missing)])
                 self.stats["concealed_ms"] += missing * 1000 / RATE
+                self._waited = (self._waited[0] + 1, self._waited[1] + missing)
                 if self._pending() == 0 and not self._packets:
                     self._silent_reads += 1
                     if self._silent_reads > 50:  # half a second of nothing: the sender paused
@@ -367,19 +380,23 @@ class AudioJitterBuffer:
     def _decode_next(self, count: int) -> bool:
         """Decode (or conceal) the next packet into the PCM queue; False if nothing is due."""
         assert self._decoder is not None and self._next is not None
-        payload = self._packets.pop(self._next, None)
-        if payload is not None:
+        later = [ts for ts in self._packets if ts > self._next]
+        if self._next not in self._packets and later and self._follows_on(min(later)):
+            self._dtx_resumes(min(later))
+        entry = self._packets.pop(self._next, None)
+        if entry is not None:
+            payload, self._last_seq = entry
+            self._waited = (0, 0)
             pcm = self._decoder.decode(payload)
             self._next += max(len(pcm), PACKET) if len(pcm) else PACKET
         else:
-            later = [ts for ts in self._packets if ts > self._next]
             if not later:
                 return False
             # A gap with later audio behind it: the packet is lost. Conceal it now only if
             # the speaker needs it; a reordered packet may still come.
             if len(self._pcm) >= count:
                 return False
-            following = self._packets.get(self._next + PACKET)
+            following = self._packets.get(self._next + PACKET, (None, 0))[0]
             pcm = self._decoder.conceal(PACKET, following)
             self.stats["fec" if following is not None else "concealed_ms"] += (
                 1 if following is not None else PACKET * 1000 / RATE
@@ -387,6 +404,21 @@ class AudioJitterBuffer:
             self._next += PACKET
         self._pcm = np.concatenate([self._pcm, pcm])
         return True
+
+    def _follows_on(self, ts: int) -> bool:
+        """The packet at ``ts`` is the one sent right after the last one decoded."""
+        return self._last_seq is not None and (self._packets[ts][1] - self._last_seq) & 0xFFFF == 1
+
+    def _dtx_resumes(self, ts: int) -> None:
+        """The sender sent nothing from ``_next`` to ``ts`` (DTX): the time spent waiting
+        was that silence, so playout goes on from ``ts`` and the waiting counts as comfort
+        noise, not as loss."""
+        underruns, samples = self._waited
+        self.stats["underruns"] -= underruns
+        self.stats["concealed_ms"] -= samples * 1000 / RATE
+        self.stats["dtx_ms"] += (ts - self._next) * 1000 / RATE
+        self._waited = (0, 0)
+        self._next = ts
 
     def _adjust(self) -> None:
         """Steer the level to the target: cut or stretch a pitch period. Far above the target

@@ -162,9 +162,11 @@ class _OpusCodec:
         from ._audio_jitter import libopus
 
         self.fec, self.dtx = fec, dtx
+        """``dtx`` may change mid-call (``Engine.enable_dtx``): the encoding thread applies it."""
         self.loss = OPUS_PLANNED_LOSS if fec else 0
         """The loss (%) the encoder plans for now."""
         self._applied_loss = -1
+        self._applied_dtx = dtx
         self._resampler = av.AudioResampler(
             format="s16", layout="stereo", rate=OPUS_RATE, frame_size=OPUS_SAMPLES
         )
@@ -205,6 +207,10 @@ class _OpusCodec:
         if self.fec and self.loss != self._applied_loss:
             self._ctl(OPUS_SET_PACKET_LOSS_PERC, self.loss)
             self._applied_loss = self.loss
+        dtx = self.dtx
+        if dtx != self._applied_dtx:
+            self._ctl(OPUS_SET_DTX, int(dtx))
+            self._applied_dtx = dtx
         out: list[tuple[bytes, int]] = []
         for resampled in self._resampler.resample(frame):
             if self._first_pts is None:
@@ -391,6 +397,12 @@ class SharedEncoder:
         losses = [t.loss for t in self._players if t.loss is not None]
         if self._opus is not None and losses:
             self._opus.loss = planned_loss(max(losses))
+
+    def set_dtx(self, enable: bool) -> None:
+        """Opus DTX on or off, for the encoder running now and any opened later."""
+        self._opus_dtx = enable
+        if self._opus is not None:
+            self._opus.dtx = enable
 
     @property
     def planned_loss(self) -> int | None:

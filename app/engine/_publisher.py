@@ -175,6 +175,11 @@ class Publication:
             )
         return encoder
 
+    def set_dtx(self, enable: bool) -> None:
+        encoder = self._encoders.get("audio")
+        if encoder is not None:
+            encoder.set_dtx(enable)
+
     @staticmethod
     def _echo(channel: RTCDataChannel, message: object) -> None:
         if (

@@ -139,6 +139,11 @@ class Publishing:
                     ok = False
         return ok
 
+    def set_dtx(self, enable: bool) -> None:
+        """Opus DTX on or off for every published voice, at once."""
+        for publication in self.publications.values():
+            publication.set_dtx(enable)
+
     async def set_extra_info(self, stream_id: str, extra_info: str) -> None:
         publication = self.publications.get(stream_id)
         if publication is None:

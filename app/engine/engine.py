@@ -281,6 +281,12 @@ class Engine:
         """A headset is worn (True: echo cancellation is skipped), or None: guess by name."""
         self._local_media.voice.configure(headset=enable)
 
+    def enable_dtx(self, enable: bool) -> None:
+        """Opus discontinuous transmission (``EngineConfig.opus_dtx``): while the microphone
+        hears silence, one packet every 400 ms instead of every 20 ms. Also mid-call."""
+        self.config.opus_dtx = enable
+        self._publishing.set_dtx(enable)
+
     def audio_stats(self) -> dict[str, Any]:
         """Voice processing, each played stream's jitter buffer and lip sync (offset, pictures
         held, voice held), for benchmarks and logs."""

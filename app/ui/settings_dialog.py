@@ -284,6 +284,7 @@ class SettingsDialog(QDialog):
                 ("ans", self.tr("Suppress background noise")),
                 ("agc", self.tr("Even out my voice level")),
                 ("headset", self.tr("I use a headset (no echo cancellation needed)")),
+                ("dtx", self.tr("Send nothing while I am silent (saves data)")),
             )
         }
         for key, box in self.voice.items():
@@ -295,7 +296,7 @@ class SettingsDialog(QDialog):
             self.settings.setValue(f"audio/{key}", box.isChecked())
 
 
-VOICE_DEFAULTS = {"aec": True, "ans": True, "agc": False, "headset": False}
+VOICE_DEFAULTS = {"aec": True, "ans": True, "agc": False, "headset": False, "dtx": False}
 
 
 def voice_setting(settings: QSettings, key: str) -> bool:
@@ -304,9 +305,11 @@ def voice_setting(settings: QSettings, key: str) -> bool:
 
 
 def apply_voice_settings(engine: Engine, settings: QSettings) -> None:
-    """The remembered echo cancellation, noise suppression, gain control and headset choices,
-    applied to the engine (echo cancellation and noise suppression are on by default)."""
+    """The remembered echo cancellation, noise suppression, gain control, headset and DTX
+    choices, applied to the engine (echo cancellation and noise suppression are on by
+    default, DTX off)."""
     engine.enable_aec(voice_setting(settings, "aec"))
     engine.enable_ans(voice_setting(settings, "ans"))
     engine.enable_agc(voice_setting(settings, "agc"))
     engine.enable_headset_mode(True if voice_setting(settings, "headset") else None)
+    engine.enable_dtx(voice_setting(settings, "dtx"))

@@ -233,3 +233,49 @@ def test_with_dtx_silence_sends_a_packet_every_400_ms_and_speech_every_20() -> N
     assert 2 <= len(silent) <= 15
     plain = _OpusCodec(fec=True, dtx=False)
     assert len(_encode(plain, 100, amplitude=0)) == 100
+
+
+def dtx_packets(*parts: tuple[float, float]) -> list[Packet]:
+    """(seconds, amplitude) parts of a 440 Hz tone through the engine's Opus encoder with DTX:
+    silence sends one packet every 400 ms, and the sequence numbers run on without a gap
+    while the timestamps jump (RFC 7587: DTX is not loss)."""
+    from app.engine._encoder import _OpusCodec
+
+    codec = _OpusCodec(fec=True, dtx=True)
+    if codec._lib is None:
+        pytest.skip("no libopus to drive directly")
+    packets: list[Packet] = []
+    i = 0
+    for seconds, amplitude in parts:
+        for _ in range(int(seconds * RATE / PACKET)):
+            t = (np.arange(PACKET) + i * PACKET) / RATE
+            samples = (amplitude * np.sin(2 * np.pi * TONE * t)).astype(np.int16)
+            frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="s16", layout="mono")
+            frame.sample_rate, frame.pts = RATE, i * PACKET
+            for data, pts in codec.encode(frame):
+                packets.append(Packet(len(packets), 1000 + pts, data))
+            i += 1
+    return packets
+
+
+def test_dtx_silence_is_not_taken_for_loss_and_speech_after_it_comes_on_time() -> None:
+    """With DTX, 2 s of silence arrive as a packet every 400 ms. The buffer plays comfort
+    noise through the gaps instead of concealing them as lost packets, and the voice after
+    the silence comes with the same delay as before it (NetEq tells DTX from loss the same
+    way: the sequence numbers have no gap)."""
+    clock = Clock()
+    buffer = AudioJitterBuffer(clock)
+    packets = dtx_packets((2, 8000), (2, 0), (2, 8000))
+    assert len(packets) < 250  # the silence did go out as DTX
+    timed = [(p.timestamp / RATE - 1000 / RATE + 0.021, p) for p in packets]
+    played, levels = play(buffer, clock, timed, 6)
+    before = float(np.mean(levels[100:190]))
+    after = float(np.mean(levels[450:590]))
+    assert after < before + 5  # the silence left no extra delay behind
+    assert buffer.stats["concealed_ms"] < 100  # the gaps were not mistaken for lost audio
+    assert buffer.stats["accelerated_ms"] < 100  # nor piled up and cut out afterwards
+    # The voice starts again on time: 4 s in, plus the same delay as at the start.
+    onset = int(np.argmax(np.abs(played[int(3.5 * RATE) :]) > 2000)) + int(3.5 * RATE)
+    start = int(np.argmax(np.abs(played) > 2000))
+    assert abs((onset - start) / RATE - 4.0) < 0.03
+    assert abs(dominant_frequency(played[-RATE:]) - TONE) < 5

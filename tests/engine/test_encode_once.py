@@ -191,3 +191,39 @@ async def test_the_voice_encoder_plans_its_fec_for_the_loss_the_players_report(e
     for _ in range(20):
         track.loss_reported(31 / 256)  # 12 %, smoothed over the reports
     assert encoder.planned_loss == 10  # the step at or below
+
+
+async def test_dtx_switched_on_mid_call_sends_silence_sparsely_and_the_voice_comes_back(
+    engines,
+) -> None:
+    """``enable_dtx`` reaches the voice encoder already running: while the microphone hears
+    silence, about one packet in 400 ms goes out instead of one in 20; the player takes the
+    gaps for DTX (comfort noise), not for loss; and the voice comes back at every packet."""
+    from app.media import ToneSource
+
+    tone = ToneSource(440, amplitude=0.3)
+    b, _ = await engines("bob")
+    stream = await b.create_stream(custom=CustomConfig(audio=tone))
+    await b.start_publishing_stream("voice", stream)
+    player, _ = await engines("ann")
+    await player.start_playing_stream("voice")
+    playback = player._playing.playbacks["voice"]
+    await until(lambda: playback.audio_buffer is not None, timeout=30)
+    buffer = playback.audio_buffer
+    await until(lambda: buffer.stats["packets"] > 10, timeout=30)
+
+    async def packets_in(seconds: float) -> int:
+        before = buffer.stats["packets"]
+        await asyncio.sleep(seconds)
+        return buffer.stats["packets"] - before
+
+    tone.amplitude = 0.0
+    await asyncio.sleep(0.3)
+    assert await packets_in(2) >= 60  # DTX off (the default): silence goes out in full
+    b.enable_dtx(True)
+    await asyncio.sleep(0.5)
+    assert await packets_in(2) <= 15
+    tone.amplitude = 0.3
+    await asyncio.sleep(0.3)
+    assert await packets_in(1) >= 30
+    assert b.config.opus_dtx

@@ -14,3 +14,4 @@ async def test_echo_cancellation_and_noise_suppression_are_on_in_the_app(make_hu
         dialog._apply()
         assert huddle.settings.value("audio/aec") in (False, "false")
         assert not config.enable_aec and config.enable_agc and config.enable_ans
+        assert not dialog.voice["dtx"].isChecked() and not config.opus_dtx
