@@ -1,7 +1,8 @@
 """The voice of a call, measured: mouth-to-ear, loss, echo, noise; Huddle beside stock aiortc.
 
     .venv/bin/python benchmarks/audio_path.py [--json] [--markdown] [--duration S]
-        [--drift-duration S] [--cases clean,loss5,loss10,echo,noise,drift] [--stacks huddle,stock]
+        [--drift-duration S] [--cases clean,loss5,loss10,echo,noise,drift,dtx]
+        [--stacks huddle,stock]
 
 Engine A's microphone -> Opus -> WebRTC on 127.0.0.1 through a real ``huddle-server`` ->
 engine B -> mixer -> speaker, each engine in its own process, with a private PulseAudio
@@ -22,6 +23,9 @@ there drops that share of UDP packets at random (real packets; signalling is TCP
 * noise: speech (``espeak-ng``) with steady noise mixed in, NS off and on: noise and speech
   level at B's speaker.
 * drift: mouth-to-ear over a longer call, first against last minute, and its slope.
+* dtx: 1 s talk spurts with 1.5 s of silence between, Opus DTX off and on: mouth-to-ear of
+  the first word after each pause against the rest, packets received, and how much the
+  far jitter buffer played as DTX and concealed.
 
 Figures are noisy on a shared machine; they are reported as measured.
 """
@@ -60,7 +64,9 @@ from benchmarks._common import PYTHON, ROOT, machine, parser, percentiles, run, 
 BURST_EVERY = 0.25
 BURST_MS = 10
 TONE_HZ = 440.0
-ALL_CASES = ("clean", "loss5", "loss10", "echo", "noise", "drift")
+ALL_CASES = ("clean", "loss5", "loss10", "echo", "noise", "drift", "dtx")
+SPURT, PAUSE = 1.0, 1.5
+"""The DTX case's talk spurts: this long (s), then silent this long."""
 PROCESSING_OFF = {"enable_aec": False, "enable_ans": False, "enable_agc": False}
 
 
@@ -79,6 +85,33 @@ def pulse_voice(seconds: float, seed: int = 1) -> tuple[np.ndarray, list[int]]:
     for start in starts:
         voice[start : start + length] += 14000 * window * rng.uniform(-1, 1, length)
     return np.clip(voice, -32000, 32000).astype(np.int16), starts
+
+
+def talk_spurts(seconds: float, seed: int = 2) -> tuple[np.ndarray, list[int]]:
+    """The tone of ``pulse_voice`` in 1 s talk spurts with 1.5 s of digital silence between
+    (where DTX stops sending), a burst 50 ms into each spurt (the first word after a
+    pause) and one 550 ms in; the spurts fade in and out over 10 ms (no clicks)."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * RATE)
+    t = np.arange(n) / RATE
+    gate = np.zeros(n)
+    ramp = RATE // 100
+    length = RATE * BURST_MS // 1000
+    window = np.hanning(length)
+    voice = 3000 * np.sin(2 * np.pi * TONE_HZ * t)
+    starts = []
+    spurt = int(0.5 * RATE)
+    while spurt + int(SPURT * RATE) < n - RATE:
+        end = spurt + int(SPURT * RATE)
+        gate[spurt:end] = 1
+        gate[spurt : spurt + ramp] = np.linspace(0, 1, ramp)
+        gate[end - ramp : end] = np.linspace(1, 0, ramp)
+        for offset in (0.05, 0.55):
+            start = spurt + int(offset * RATE)
+            voice[start : start + length] += 14000 * window * rng.uniform(-1, 1, length)
+            starts.append(start)
+        spurt = end + int(PAUSE * RATE)
+    return np.clip(voice * gate, -32000, 32000).astype(np.int16), starts
 
 
 def speech(text: str, voice: str = "en") -> np.ndarray:
@@ -416,6 +449,41 @@ async def latency_case(rig: Rig, stack: str, loss: float, seconds: float) -> dic
     }
 
 
+async def dtx_case(rig: Rig, seconds: float) -> dict[str, Any]:
+    """Talk spurts with DTX off, then on (Huddle only; no loss): the first word after each
+    pause must come with the delay of the rest, and the pauses must cost few packets."""
+    voice, starts = talk_spurts(seconds)
+    out: dict[str, Any] = {"seconds": seconds, "spurts": len(starts) // 2}
+    for dtx in (False, True):
+        recording, results = await record_call(
+            rig,
+            "huddle",
+            mouth_a=voice,
+            config_a={**PROCESSING_OFF, "opus_dtx": dtx},
+            config_b=PROCESSING_OFF,
+        )
+        delays = burst_delays(recording, SPEAKER_B, skip=0.3)
+        # Bursts 50 ms into a spurt (after a pause) and the rest, by their place in the spurt.
+        onset = int(np.argmax(np.abs(recording[:, MOUTH_A]) > 100)) / RATE
+        phase = [(t - onset) % (SPURT + PAUSE) for t, _ in delays]
+        first = [d for (_, d), p in zip(delays, phase, strict=True) if p < 0.1]
+        later = [d for (_, d), p in zip(delays, phase, strict=True) if p >= 0.1]
+        played = (results[1].get("audio") or {}).get("played", {}).get("a", {})
+        packets = played.get("packets")
+        out["on" if dtx else "off"] = {
+            "first_word_ms": percentiles(first),
+            "later_ms": percentiles(later),
+            "bursts_found": f"{len(delays)}/{len(starts)}",
+            "packets_received": packets,
+            "dtx_ms": played.get("dtx_ms"),
+            "concealed_ms": played.get("concealed_ms"),
+            "underruns": played.get("underruns"),
+        }
+    off, on = out["off"]["packets_received"], out["on"]["packets_received"]
+    out["packets_on_over_off"] = round(on / off, 2) if off and on else None
+    return out
+
+
 def _near_level(signal: np.ndarray, lag: int, start: int, stop: int) -> float:
     """B's voice in A's speaker over B's mouth, between ``start`` and ``stop``."""
     mouth = np.mean(signal[start:stop, MOUTH_B] ** 2)
@@ -577,6 +645,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             result["echo"] = await echo_case(rig, max(args.duration, 16))
         if "noise" in cases:
             result["noise"] = await noise_case(rig, max(args.duration, 16))
+        if "dtx" in cases:
+            result["dtx"] = await dtx_case(rig, max(args.duration, 10))
     finally:
         rig.close()
     result["wall_seconds"] = round(time.monotonic() - started, 1)
@@ -630,6 +700,17 @@ def markdown(result: dict[str, Any]) -> str:
             f" dB SNR, NS on {n['ns_on']['output_snr_db']} dB; noise down {n['noise_reduction_db']}"
             f" dB, speech {n['speech_change_db']:+} dB"
         )
+    if "dtx" in result:
+        d = result["dtx"]
+        for mode in ("off", "on"):
+            r = d[mode]
+            text += (
+                f"\n\nDTX {mode}: first word after a pause p50 {r['first_word_ms']['p50']} ms, "
+                f"later p50 {r['later_ms']['p50']} ms ({r['bursts_found']} bursts); "
+                f"{r['packets_received']} packets, {r['dtx_ms']} ms played as DTX, "
+                f"{r['concealed_ms']} ms concealed"
+            )
+        text += f"\n\nDTX sent {d['packets_on_over_off']} of the packets"
     return text
 
 

@@ -138,13 +138,18 @@ def test_network_conditions_harness_measures_both_stacks_and_a_signalling_cut() 
     assert result["namespaces"] and not set(result["namespaces"]) & set(leftovers.split())
 
 
+@pytest.mark.timeout(300)
 def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
-    result = run("audio_path.py", "--cases", "clean", "--duration", "5")
+    result = run("audio_path.py", "--cases", "clean,dtx", "--duration", "5")
     stacks = {r["stack"]: r for r in result["runs"]}
     assert set(stacks) == {"huddle", "stock"}
     for r in stacks.values():
         assert r["mouth_to_ear_ms"]["n"] > 0 and r["mouth_to_ear_ms"]["p50"] is not None
         assert {"per_minute", "silent_percent", "longest_ms"} <= r["glitches"].keys()
+    dtx = result["dtx"]
+    assert dtx["on"]["first_word_ms"]["n"] > 0 and dtx["off"]["first_word_ms"]["n"] > 0
+    assert dtx["on"]["packets_received"] < dtx["off"]["packets_received"]
+    assert dtx["on"]["dtx_ms"] > 0 == dtx["off"]["dtx_ms"]
 
 
 @pytest.mark.timeout(300)

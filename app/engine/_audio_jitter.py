@@ -221,8 +221,9 @@ class AudioJitterBuffer:
         self._last_seq: int | None = None
         """Sequence number of the last packet decoded (to tell DTX from loss)."""
         self._waited = (0, 0)
-        """(underruns, samples concealed) since the last packet decoded: DTX's silence if
-        the next packet turns out to follow on without a sequence gap."""
+        """(underruns, samples concealed) since the last packet decoded, counted in the
+        statistics once the next packet says what they were: DTX's silence if it follows on
+        without a sequence gap, else a late or lost packet's."""
         self._pcm = np.zeros(0, np.int16)
         self._next: int | None = None
         """Unwrapped RTP timestamp of the next packet to decode."""
@@ -354,17 +355,16 @@ class AudioJitterBuffer:
             self._adjust()
             if len(self._pcm) < count:
                 # Nothing more has arrived: conceal, and keep waiting for the late packet.
-                self.stats["underruns"] += 1
                 missing = count - len(self._pcm)
                 missing = -(-missing // 120) * 120  # Opus decodes in 2.5 ms steps
                 self._pcm = np.concatenate([self._pcm, self._decoder.conceal(missing)])
-                self.stats["concealed_ms"] += missing * 1000 / RATE
                 self._waited = (self._waited[0] + 1, self._waited[1] + missing)
                 if self._pending() == 0 and not self._packets:
                     self._silent_reads += 1
                     if self._silent_reads > 50:  # half a second of nothing: the sender paused
                         self._playing = False
                         self._silent_reads = 0
+                        self._count_wait()
             else:
                 self._silent_reads = 0
             head = self._next - len(self._pcm)
@@ -382,11 +382,11 @@ class AudioJitterBuffer:
         assert self._decoder is not None and self._next is not None
         later = [ts for ts in self._packets if ts > self._next]
         if self._next not in self._packets and later and self._follows_on(min(later)):
-            self._dtx_resumes(min(later))
+            self._dtx_resumes(min(later), count)
         entry = self._packets.pop(self._next, None)
         if entry is not None:
             payload, self._last_seq = entry
-            self._waited = (0, 0)
+            self._count_wait()  # the packet waited for came late
             pcm = self._decoder.decode(payload)
             self._next += max(len(pcm), PACKET) if len(pcm) else PACKET
         else:
@@ -397,6 +397,7 @@ class AudioJitterBuffer:
             if len(self._pcm) >= count:
                 return False
             following = self._packets.get(self._next + PACKET, (None, 0))[0]
+            self._count_wait()
             pcm = self._decoder.conceal(PACKET, following)
             self.stats["fec" if following is not None else "concealed_ms"] += (
                 1 if following is not None else PACKET * 1000 / RATE
@@ -409,16 +410,28 @@ class AudioJitterBuffer:
         """The packet at ``ts`` is the one sent right after the last one decoded."""
         return self._last_seq is not None and (self._packets[ts][1] - self._last_seq) & 0xFFFF == 1
 
-    def _dtx_resumes(self, ts: int) -> None:
+    def _dtx_resumes(self, ts: int, count: int) -> None:
         """The sender sent nothing from ``_next`` to ``ts`` (DTX): the time spent waiting
         was that silence, so playout goes on from ``ts`` and the waiting counts as comfort
-        noise, not as loss."""
-        underruns, samples = self._waited
-        self.stats["underruns"] -= underruns
-        self.stats["concealed_ms"] -= samples * 1000 / RATE
+        noise, not as loss. Like a start, it goes on with the target level in hand: a little
+        more comfort noise first, so the voice does not underrun and come back late."""
         self.stats["dtx_ms"] += (ts - self._next) * 1000 / RATE
         self._waited = (0, 0)
         self._next = ts
+        assert self._decoder is not None
+        short = self._target + self._extra + count - self._level()
+        if short > 0:
+            short = -(-short // 120) * 120  # Opus decodes in 2.5 ms steps
+            self._pcm = np.concatenate([self._pcm, self._decoder.conceal(short)])
+            self.stats["dtx_ms"] += short * 1000 / RATE
+
+    def _count_wait(self) -> None:
+        """The reads that found nothing since the last packet were underruns after all."""
+        underruns, samples = self._waited
+        if underruns:
+            self.stats["underruns"] += underruns
+            self.stats["concealed_ms"] += samples * 1000 / RATE
+            self._waited = (0, 0)
 
     def _adjust(self) -> None:
         """Steer the level to the target: cut or stretch a pitch period. Far above the target

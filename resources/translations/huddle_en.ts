@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1087" />
+      <location filename="../../app/ui/call_window.py" line="1089" />
       <source>Chat</source>
       <translation>Chat</translation>
     </message>
@@ -387,67 +387,67 @@
       <translation>paint %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="930" />
+      <location filename="../../app/ui/call_window.py" line="932" />
       <source>latency ≈ %1 ms:</source>
       <translation>latency ≈ %1 ms:</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="934" />
+      <location filename="../../app/ui/call_window.py" line="936" />
       <source>~ estimate (RTT/2); capture→sent is the sender's</source>
       <translation>~ estimate (RTT/2); capture→sent is the sender's</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="938" />
+      <location filename="../../app/ui/call_window.py" line="940" />
       <source>voice after picture %1 ms</source>
       <translation>voice after picture %1 ms</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="998" />
+      <location filename="../../app/ui/call_window.py" line="1000" />
       <source>Waiting for video…</source>
       <translation>Waiting for video…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1007" />
+      <location filename="../../app/ui/call_window.py" line="1009" />
       <source>Reconnecting…</source>
       <translation>Reconnecting…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1007" />
+      <location filename="../../app/ui/call_window.py" line="1009" />
       <source>Not connected</source>
       <translation>Not connected</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1094" />
+      <location filename="../../app/ui/call_window.py" line="1096" />
       <source>%1 joined</source>
       <translation>%1 joined</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1098" />
+      <location filename="../../app/ui/call_window.py" line="1100" />
       <source>%1 left</source>
       <translation>%1 left</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1116" />
+      <location filename="../../app/ui/call_window.py" line="1118" />
       <source>You</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1133" />
+      <location filename="../../app/ui/call_window.py" line="1135" />
       <source>Leave the call?</source>
       <translation>Leave the call?</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1134" />
+      <location filename="../../app/ui/call_window.py" line="1136" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>Closing this window leaves the call and quits Huddle.</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1139" />
+      <location filename="../../app/ui/call_window.py" line="1141" />
       <source>Leave and quit</source>
       <translation>Leave and quit</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1141" />
+      <location filename="../../app/ui/call_window.py" line="1143" />
       <source>Stay in the call</source>
       <translation>Stay in the call</translation>
     </message>
@@ -970,7 +970,12 @@
       <translation>I use a headset (no echo cancellation needed)</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="291" />
+      <location filename="../../app/ui/settings_dialog.py" line="287" />
+      <source>Send nothing while I am silent (saves data)</source>
+      <translation>Send nothing while I am silent (saves data)</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="292" />
       <source>Voice</source>
       <translation>Voice</translation>
     </message>

@@ -33,7 +33,7 @@
     <message>
       <location filename="../../app/ui/call_window.py" line="208" />
       <location filename="../../app/ui/call_window.py" line="336" />
-      <location filename="../../app/ui/call_window.py" line="1087" />
+      <location filename="../../app/ui/call_window.py" line="1089" />
       <source>Chat</source>
       <translation>聊天</translation>
     </message>
@@ -387,67 +387,67 @@
       <translation>绘制 %1</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="930" />
+      <location filename="../../app/ui/call_window.py" line="932" />
       <source>latency ≈ %1 ms:</source>
       <translation>延迟 ≈ %1 毫秒：</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="934" />
+      <location filename="../../app/ui/call_window.py" line="936" />
       <source>~ estimate (RTT/2); capture→sent is the sender's</source>
       <translation>~ 为估算（RTT/2）；采集→发送在发送端</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="938" />
+      <location filename="../../app/ui/call_window.py" line="940" />
       <source>voice after picture %1 ms</source>
       <translation>声音晚于画面 %1 ms</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="998" />
+      <location filename="../../app/ui/call_window.py" line="1000" />
       <source>Waiting for video…</source>
       <translation>正在等待视频…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1007" />
+      <location filename="../../app/ui/call_window.py" line="1009" />
       <source>Reconnecting…</source>
       <translation>正在重新连接…</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1007" />
+      <location filename="../../app/ui/call_window.py" line="1009" />
       <source>Not connected</source>
       <translation>未连接</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1094" />
+      <location filename="../../app/ui/call_window.py" line="1096" />
       <source>%1 joined</source>
       <translation>%1 加入了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1098" />
+      <location filename="../../app/ui/call_window.py" line="1100" />
       <source>%1 left</source>
       <translation>%1 离开了通话</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1116" />
+      <location filename="../../app/ui/call_window.py" line="1118" />
       <source>You</source>
       <translation>你</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1133" />
+      <location filename="../../app/ui/call_window.py" line="1135" />
       <source>Leave the call?</source>
       <translation>离开通话？</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1134" />
+      <location filename="../../app/ui/call_window.py" line="1136" />
       <source>Closing this window leaves the call and quits Huddle.</source>
       <translation>关闭此窗口会离开通话并退出 Huddle。</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1139" />
+      <location filename="../../app/ui/call_window.py" line="1141" />
       <source>Leave and quit</source>
       <translation>离开并退出</translation>
     </message>
     <message>
-      <location filename="../../app/ui/call_window.py" line="1141" />
+      <location filename="../../app/ui/call_window.py" line="1143" />
       <source>Stay in the call</source>
       <translation>留在通话中</translation>
     </message>
@@ -969,7 +969,12 @@
       <translation>我使用耳机（无需回声消除）</translation>
     </message>
     <message>
-      <location filename="../../app/ui/settings_dialog.py" line="291" />
+      <location filename="../../app/ui/settings_dialog.py" line="287" />
+      <source>Send nothing while I am silent (saves data)</source>
+      <translation>我不说话时不发送（节省流量）</translation>
+    </message>
+    <message>
+      <location filename="../../app/ui/settings_dialog.py" line="292" />
       <source>Voice</source>
       <translation>语音</translation>
     </message>

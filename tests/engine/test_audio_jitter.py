@@ -273,6 +273,7 @@ def test_dtx_silence_is_not_taken_for_loss_and_speech_after_it_comes_on_time() -
     after = float(np.mean(levels[450:590]))
     assert after < before + 5  # the silence left no extra delay behind
     assert buffer.stats["concealed_ms"] < 100  # the gaps were not mistaken for lost audio
+    assert buffer.stats["underruns"] <= 2 and buffer.stats["dtx_ms"] > 1500
     assert buffer.stats["accelerated_ms"] < 100  # nor piled up and cut out afterwards
     # The voice starts again on time: 4 s in, plus the same delay as at the start.
     onset = int(np.argmax(np.abs(played[int(3.5 * RATE) :]) > 2000)) + int(3.5 * RATE)
