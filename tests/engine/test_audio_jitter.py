@@ -280,3 +280,26 @@ def test_dtx_silence_is_not_taken_for_loss_and_speech_after_it_comes_on_time() -
     start = int(np.argmax(np.abs(played) > 2000))
     assert abs((onset - start) / RATE - 4.0) < 0.03
     assert abs(dominant_frequency(played[-RATE:]) - TONE) < 5
+
+
+@pytest.mark.parametrize("ppm", [500, -500])
+def test_clock_drift_between_sender_and_speaker_builds_no_delay(ppm: int) -> None:
+    """The sender's clock runs 500 ppm fast (or slow) against the speaker's, for 3 minutes
+    (90 ms of drift, as much as an hour between two sound cards 25 ppm apart): the buffer
+    cuts (or stretches) pitch periods as it goes, so the delay at the end is the delay at
+    the start."""
+    clock = Clock()
+    buffer = AudioJitterBuffer(clock)
+    tone = opus_packets(2)
+    rate = 1 + ppm / 1e6
+    timed = [
+        (0.02 * i / rate + 0.001, Packet(i % 65536, 1000 + i * PACKET, tone[i % 100].payload))
+        for i in range(3 * 60 * 50)
+    ]
+    played, levels = play(buffer, clock, timed, 3 * 60 - 1)
+    first, last = float(np.mean(levels[200:3000])), float(np.mean(levels[-3000:]))
+    assert abs(last - first) < 5
+    adjusted = buffer.stats["accelerated_ms" if ppm > 0 else "stretched_ms"]
+    assert adjusted > 45  # the 90 ms of drift was taken out as it came, not piled up
+    assert buffer.stats["underruns"] <= 10
+    assert abs(dominant_frequency(played[-RATE:]) - TONE) < 5
