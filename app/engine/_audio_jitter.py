@@ -381,8 +381,10 @@ class AudioJitterBuffer:
         """Decode (or conceal) the next packet into the PCM queue; False if nothing is due."""
         assert self._decoder is not None and self._next is not None
         later = [ts for ts in self._packets if ts > self._next]
-        if self._next not in self._packets and later and self._follows_on(min(later)):
-            self._dtx_resumes(min(later), count)
+        if self._next not in self._packets and later:
+            lost = self._lost_in_dtx_gap(min(later))
+            if lost is not None:
+                self._dtx_resumes(min(later), count, lost)
         entry = self._packets.pop(self._next, None)
         if entry is not None:
             payload, self._last_seq = entry
@@ -406,16 +408,27 @@ class AudioJitterBuffer:
         self._pcm = np.concatenate([self._pcm, pcm])
         return True
 
-    def _follows_on(self, ts: int) -> bool:
-        """The packet at ``ts`` is the one sent right after the last one decoded."""
-        return self._last_seq is not None and (self._packets[ts][1] - self._last_seq) & 0xFFFF == 1
+    def _lost_in_dtx_gap(self, ts: int) -> int | None:
+        """If the timestamp gap before the packet at ``ts`` is longer than the packets its
+        sequence numbers say are missing, the sender was in DTX: how many packets were lost
+        besides (None: no DTX, a plain gap of lost packets)."""
+        if self._last_seq is None:
+            return None
+        missing = ((self._packets[ts][1] - self._last_seq) & 0xFFFF) - 1
+        if not 0 <= missing <= 20:  # (more, and the numbers are not to be trusted)
+            return None
+        return missing if ts - self._next > missing * PACKET else None
 
-    def _dtx_resumes(self, ts: int, count: int) -> None:
-        """The sender sent nothing from ``_next`` to ``ts`` (DTX): the time spent waiting
-        was that silence, so playout goes on from ``ts`` and the waiting counts as comfort
-        noise, not as loss. Like a start, it goes on with the target level in hand: a little
-        more comfort noise first, so the voice does not underrun and come back late."""
-        self.stats["dtx_ms"] += (ts - self._next) * 1000 / RATE
+    def _dtx_resumes(self, ts: int, count: int, lost: int) -> None:
+        """The sender sent nothing from ``_next`` to ``ts`` but ``lost`` packets (DTX): the
+        time spent waiting was that silence, so playout goes on from ``ts`` and the waiting
+        counts as comfort noise, not as loss. The comfort noise played while waiting stood in
+        for the lost packets too (the first words after a pause, most likely): conceal them
+        again, and the voice would come that much later. Like a start, it goes on with the
+        target level in hand: a little more comfort noise first, so the voice does not
+        underrun and come back late."""
+        self.stats["dtx_ms"] += (ts - self._next - lost * PACKET) * 1000 / RATE
+        self.stats["concealed_ms"] += lost * PACKET * 1000 / RATE
         self._waited = (0, 0)
         self._next = ts
         assert self._decoder is not None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import fractions
+import itertools
 from dataclasses import dataclass
 
 import av
@@ -280,6 +281,34 @@ def test_dtx_silence_is_not_taken_for_loss_and_speech_after_it_comes_on_time() -
     start = int(np.argmax(np.abs(played) > 2000))
     assert abs((onset - start) / RATE - 4.0) < 0.03
     assert abs(dominant_frequency(played[-RATE:]) - TONE) < 5
+
+
+def test_a_packet_lost_right_after_dtx_costs_only_itself() -> None:
+    """The first two packets after a DTX pause are lost: the sequence numbers say two are
+    missing, so the rest of the timestamp gap was silence. The comfort noise played while
+    waiting stands in for them, and the voice after them comes on time, not 40 ms late."""
+    clock = Clock()
+    buffer = AudioJitterBuffer(clock)
+    packets = dtx_packets((2, 8000), (2, 0), (2, 8000))
+    # The voice resumes after the last timestamp gap.
+    gaps = [
+        i
+        for i, (a, b) in enumerate(itertools.pairwise(packets))
+        if b.timestamp - a.timestamp > PACKET
+    ]
+    lost = {gaps[-1] + 1, gaps[-1] + 2}
+    timed = [
+        (p.timestamp / RATE - 1000 / RATE + 0.021, p)
+        for i, p in enumerate(packets)
+        if i not in lost
+    ]
+    played, levels = play(buffer, clock, timed, 6)
+    assert float(np.mean(levels[450:590])) < float(np.mean(levels[100:190])) + 5
+    assert buffer.stats["concealed_ms"] + 20 * buffer.stats["fec"] <= 60
+    assert buffer.stats["accelerated_ms"] < 100
+    onset = int(np.argmax(np.abs(played[int(3.5 * RATE) :]) > 2000)) + int(3.5 * RATE)
+    start = int(np.argmax(np.abs(played) > 2000))
+    assert abs((onset - start) / RATE - 4.04) < 0.03  # (the first 40 ms were lost)
 
 
 @pytest.mark.parametrize("ppm", [500, -500])
