@@ -19,10 +19,11 @@ its capacity and never shrinks. This one works like WebRTC's NetEq, in miniature
   there, else Opus packet-loss concealment. An empty buffer (a late packet) is concealed
   without moving on, so the late packet still plays when it comes; the acceleration takes
   the inserted time out again.
-* A timestamp gap with no sequence-number gap is DTX (the sender's silence, sent as one
-  comfort-noise packet every 400 ms), not loss: the time already played out while waiting
-  was the silence, so playout jumps to the packet after the gap, as NetEq does. Without
-  this, every DTX pause came back as concealed "loss" and the voice after it played late.
+* A timestamp gap longer than its sequence-number gap accounts for is DTX (the sender's
+  silence, sent as one comfort-noise packet every 400 ms), not loss: the time already
+  played out while waiting was the silence, so playout jumps to the packet after the gap,
+  as NetEq does. Without this, every DTX pause came back as concealed "loss" and the voice
+  after it played late.
 
 Decoding uses the libopus that PyAV ships (through ctypes), for PLC and FEC, which FFmpeg's
 decoder does not expose. Without it, PyAV decodes and gaps become a faded repeat.
@@ -222,8 +223,8 @@ class AudioJitterBuffer:
         """Sequence number of the last packet decoded (to tell DTX from loss)."""
         self._waited = (0, 0)
         """(underruns, samples concealed) since the last packet decoded, counted in the
-        statistics once the next packet says what they were: DTX's silence if it follows on
-        without a sequence gap, else a late or lost packet's."""
+        statistics once the next packet says what they were: DTX's silence, or waiting for
+        a late or lost packet."""
         self._pcm = np.zeros(0, np.int16)
         self._next: int | None = None
         """Unwrapped RTP timestamp of the next packet to decode."""

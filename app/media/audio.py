@@ -46,7 +46,11 @@ WebRTC's PulseAudio output grows its latency on underflow. An underrun is a gap 
 hears, and silence the echo canceller's reference never sees (the echo then comes later than
 the canceller expects and it loses it for seconds); a machine too loaded for 20 ms (dozens
 of underruns a minute measured here with nine sessions sharing two cores) rode it out at
-50 ms. A quiet machine keeps 20 ms for the whole call."""
+50 ms. A quiet machine keeps 20 ms for the whole call.
+
+After ``QUIET_TO_SHRINK`` seconds without an underrun it steps back down (WebRTC's output
+never does: one bad moment cost 10 ms for the rest of the call). A smaller buffer that has
+to grow again within that time is tried again only after twice as long, and so on."""
 REALTIME_PRIORITY = 5
 """SCHED_FIFO priority asked for PortAudio's callback threads (PulseAudio's own default): a
 callback that waits for a CPU behind a build or a browser is late, and a late speaker
@@ -54,6 +58,7 @@ callback is an underrun. Granted to root or with ``RLIMIT_RTPRIO`` (``/etc/secur
 limits.conf``, as audio distributions set up); otherwise the threads run as before."""
 UNDERRUNS_TO_GROW = 3
 UNDERRUN_WINDOW = 10.0
+QUIET_TO_SHRINK = 60.0
 SETTLE_TIME = 1.0
 """Underruns in the first second after opening are the device starting, not the load."""
 MIC_BLOCK = 480
@@ -537,7 +542,13 @@ class Speaker:
         self._portaudio: _PortAudioStream | None = None
         self._opened_at = 0.0
         self._underrun_times: collections.deque[float] = collections.deque()
-        self._growing = False
+        self._last_underrun = float("-inf")
+        self._shrunk_at = float("-inf")
+        self._failed_at = float("-inf")
+        self.quiet_to_shrink = QUIET_TO_SHRINK
+        """Seconds without an underrun before the buffer steps down (doubles each time a
+        smaller buffer fails again)."""
+        self._switching = False
         self._closed = False
         self._switch_lock = threading.Lock()
         self.frames_played = 0
@@ -627,6 +638,8 @@ class Speaker:
             self.underflows += 1
             lost = True
             self._underrun()
+        else:
+            self._maybe_shrink()
         played = self.played
         if played is not None:
             stream = portaudio.stream
@@ -638,34 +651,60 @@ class Speaker:
                 self.played = None
 
     def _underrun(self) -> None:
-        """Count an underrun; too many too close together: a larger buffer (on a thread of
-        its own: a stream is never opened or closed from its callback)."""
+        """Count an underrun; too many too close together: a larger buffer."""
         now = _now()
-        if now - self._opened_at < SETTLE_TIME or self._growing:
+        if now - self._opened_at < SETTLE_TIME or self._switching:
             return
         times = self._underrun_times
         times.append(now)
         while times and now - times[0] > UNDERRUN_WINDOW:
             times.popleft()
+        self._last_underrun = now
         if len(times) >= UNDERRUNS_TO_GROW and self.step + 1 < len(self.latencies):
-            self._growing = True
-            self.step += 1
-            threading.Thread(target=self._grow, name="huddle-speaker-grow", daemon=True).start()
+            if now - self._shrunk_at < self.quiet_to_shrink:  # the smaller one failed again
+                self.quiet_to_shrink *= 2
+            self._switch(+1)
 
-    def _grow(self) -> None:
-        log.warning(
-            "the speaker underran %d times in %.0f s: %.0f ms buffer from now on",
-            UNDERRUNS_TO_GROW,
-            UNDERRUN_WINDOW,
-            self.latency * 1000,
-        )
+    def _maybe_shrink(self) -> None:
+        if not self.step or self._switching:
+            return
+        now = _now()
+        since = max(self._opened_at, self._last_underrun, self._failed_at)
+        if now - since > self.quiet_to_shrink:
+            self._shrunk_at = now
+            self._switch(-1)
+
+    def _switch(self, change: int) -> None:
+        """Move ``change`` steps (on a thread of its own: a stream is never opened or closed
+        from its callback)."""
+        self._switching = True
+        self.step += change
+        name = "huddle-speaker-grow" if change > 0 else "huddle-speaker-shrink"
+        threading.Thread(target=self._reopen, args=(change,), name=name, daemon=True).start()
+
+    def _reopen(self, change: int) -> None:
+        if change > 0:
+            log.warning(
+                "the speaker underran %d times in %.0f s: %.0f ms buffer from now on",
+                UNDERRUNS_TO_GROW,
+                UNDERRUN_WINDOW,
+                self.latency * 1000,
+            )
+        else:
+            log.info(
+                "the speaker has not underrun for %.0f s: %.0f ms buffer again",
+                self.quiet_to_shrink,
+                self.latency * 1000,
+            )
         try:
             if not self._closed:
                 self._open()
         except MediaError as exc:  # the old stream plays on
+            self.step -= change
+            self._failed_at = _now()  # (a step down is tried again after a quiet spell)
             log.warning("the speaker could not be reopened: %s", exc.message)
         finally:
-            self._growing = False
+            self._switching = False
 
     def close(self) -> None:
         """Stop playing and release the device. Safe to call twice."""

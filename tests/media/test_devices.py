@@ -180,7 +180,8 @@ async def test_speaker_plays_the_mix(pulse) -> None:
 async def test_a_speaker_that_keeps_underrunning_grows_its_buffer_and_plays_on(pulse) -> None:
     """It opens with the smallest buffer; a load spike that makes its callbacks late (here a
     source that stalls them) moves it to a larger one, through a new stream, the old one
-    closed; after the spike it plays on, once."""
+    closed; after the spike it plays on, once; and after a quiet spell (a minute in a call,
+    2 s here) it steps back down to the smallest buffer."""
     mixer = Mixer()
     stalls = {"left": 0}
 
@@ -203,6 +204,12 @@ async def test_a_speaker_that_keeps_underrunning_grows_its_buffer_and_plays_on(p
         await until(lambda: speaker.frames_played > played + 24000, timeout=20)
         await until(lambda: pulse.open_streams() == 1, timeout=20)  # the old stream is closed
         assert speaker.latency > speaker.latencies[0]
+        speaker.quiet_to_shrink = 2.0
+        await until(lambda: speaker.step == 0, timeout=20)
+        played = speaker.frames_played
+        await until(lambda: speaker.frames_played > played + 24000, timeout=20)
+        await until(lambda: pulse.open_streams() == 1, timeout=20)
+        assert speaker.latency == speaker.latencies[0] and speaker.quiet_to_shrink == 2.0
     finally:
         speaker.close()
     await until(lambda: pulse.open_streams() == 0)
@@ -305,3 +312,69 @@ asyncio.run(main())
         "NO_CAMERA ['NO_CAMERA', 'NO_MICROPHONE']",
         "False False True",
     ]
+
+
+def test_a_smaller_speaker_buffer_that_fails_again_waits_twice_as_long(monkeypatch) -> None:
+    """The back-off of the step down: 60 s quiet, then the smaller buffer underruns again
+    at once, so the next step down waits 120 s."""
+    import app.media.audio as audio
+
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(audio, "_now", lambda: clock["now"])
+    speaker = Speaker(None, Mixer())
+    speaker._switch = lambda change: setattr(speaker, "step", speaker.step + change)
+    speaker.step, speaker._opened_at = 1, clock["now"]
+
+    def quiet_for(seconds: float) -> None:
+        for _ in range(int(seconds)):
+            clock["now"] += 1.0
+            speaker._maybe_shrink()
+
+    quiet_for(59)
+    assert speaker.step == 1
+    quiet_for(2)
+    assert speaker.step == 0
+    speaker._opened_at = clock["now"]
+    for _ in range(3):  # three underruns a second apart, after the settling second
+        clock["now"] += 1.0
+        speaker._underrun()
+    assert speaker.step == 1 and speaker.quiet_to_shrink == 120.0
+    quiet_for(100)
+    assert speaker.step == 1
+    quiet_for(25)
+    assert speaker.step == 0
+
+
+def test_a_speaker_that_cannot_reopen_smaller_plays_on_and_waits_to_try_again(
+    monkeypatch,
+) -> None:
+    """The device refuses the smaller buffer (unplugged, busy): the old stream plays on with
+    its step, and the step down is tried again after another quiet spell, not at once."""
+    import app.media.audio as audio
+    from app.media.errors import MediaError
+    from app.protocol.errors import ErrorCode
+
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(audio, "_now", lambda: clock["now"])
+    speaker = Speaker(None, Mixer())
+    tries = []
+
+    def unplugged() -> None:
+        tries.append(clock["now"])
+        raise MediaError(ErrorCode.NO_SPEAKER, device="gone")
+
+    def step_down_at(seconds: float) -> None:
+        clock["now"] += seconds
+        speaker._maybe_shrink()
+        deadline = time.monotonic() + 5
+        while speaker._switching and time.monotonic() < deadline:
+            time.sleep(0.01)  # (the reopening runs on a thread of its own)
+
+    speaker._open = unplugged
+    speaker.step, speaker._opened_at = 1, clock["now"]
+    step_down_at(61)
+    assert tries == [clock["now"]] and speaker.step == 1 and not speaker._switching
+    step_down_at(30)  # not again at the next callback: after another quiet spell
+    assert len(tries) == 1
+    step_down_at(31)
+    assert len(tries) == 2 and speaker.step == 1
