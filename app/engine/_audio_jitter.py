@@ -381,9 +381,10 @@ class AudioJitterBuffer:
     def _decode_next(self, count: int) -> bool:
         """Decode (or conceal) the next packet into the PCM queue; False if nothing is due."""
         assert self._decoder is not None and self._next is not None
-        later = [ts for ts in self._packets if ts > self._next]
-        if self._next not in self._packets and later:
-            lost = self._lost_in_dtx_gap(min(later))
+        later: list[int] = []
+        if self._next not in self._packets:  # (the packets after it: only when it is missing)
+            later = [ts for ts in self._packets if ts > self._next]
+            lost = self._lost_in_dtx_gap(min(later)) if later else None
             if lost is not None:
                 self._dtx_resumes(min(later), count, lost)
         entry = self._packets.pop(self._next, None)

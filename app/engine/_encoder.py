@@ -219,7 +219,7 @@ class _OpusCodec:
             size = self._lib.opus_encode(
                 self._state, pcm.ctypes.data, resampled.samples, self._out, len(self._out)
             )
-            if size < 0 or (self.dtx and size <= DTX_KEEP):
+            if size < 0 or (dtx and size <= DTX_KEEP):
                 continue  # a failed encode (the frame is lost) or DTX's silence
             out.append((self._out.raw[:size], resampled.pts - self._first_pts))
         return out

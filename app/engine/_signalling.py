@@ -77,28 +77,24 @@ class Signalling:
                     self.url, max_msg_size=HARD_FRAME_BYTES, autoping=True, ssl=ssl_context
                 )
         except ServerConnectionError:
-            await self._http.close()
-            self._http = None
+            await self._close_http()
             raise
         except aiohttp.ClientConnectorCertificateError as exc:
-            await self._http.close()
-            self._http = None
+            await self._close_http()
             raise ServerConnectionError(
                 ErrorCode.TLS_CERTIFICATE_INVALID,
                 f"The TLS certificate of {self.url} could not be verified "
                 f"({exc.certificate_error}); give the CA file that signed it.",
             ) from None
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
-            await self._http.close()
-            self._http = None
+            await self._close_http()
             reason = str(exc) or type(exc).__name__
             raise ServerConnectionError(
                 ErrorCode.SERVER_UNREACHABLE,
                 f"The room service at {self.url} could not be reached ({reason}).",
             ) from exc
         except asyncio.CancelledError:  # a login given up: no session left open behind it
-            await self._http.close()
-            self._http = None
+            await self._close_http()
             raise
         self._reader = asyncio.create_task(self._read(), name="huddle-signalling-reader")
 
@@ -179,9 +175,7 @@ class Signalling:
                 log.info("signalling closed by the other end (code %s)", code)
                 self._on_closed(code)
                 # Nobody calls close() on a socket the other end closed: free its session here.
-                http, self._http = self._http, None
-                if http is not None:
-                    await http.close()
+                await self._close_http()
 
     async def close(self) -> None:
         """Close the socket without reporting it. Safe to call twice."""
@@ -194,6 +188,9 @@ class Signalling:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reader
             self._reader = None
-        if self._http is not None:
-            await self._http.close()
-            self._http = None
+        await self._close_http()
+
+    async def _close_http(self) -> None:
+        http, self._http = self._http, None
+        if http is not None:
+            await http.close()
