@@ -522,9 +522,10 @@ class Speaker:
     ``played``, if given, sees every block played (mono) with the output delay, on the
     speaker's thread (the echo canceller's reference).
 
-    The device buffer starts small and grows a step when underruns keep coming (see
-    ``SPEAKER_LATENCIES``): a new stream is opened with the larger buffer, and the old one is
-    closed once the new one plays, so the switch costs one short gap."""
+    The device buffer starts small, grows a step when underruns keep coming and steps back
+    after a quiet spell (see ``SPEAKER_LATENCIES``): a new stream is opened with the other
+    buffer, and the old one is closed once the new one plays, so a switch costs one short
+    gap."""
 
     def __init__(
         self,
@@ -626,7 +627,7 @@ class Speaker:
         status: object,
     ) -> None:
         portaudio.check()
-        if portaudio is not self._portaudio:  # replaced by a larger buffer: closing
+        if portaudio is not self._portaudio:  # replaced by another buffer size: closing
             outdata.fill(0)
             return
         mono = self.mixer.read_mono(frames)
