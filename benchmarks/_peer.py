@@ -138,7 +138,10 @@ class Timeline:
     arrival time and stamp, the audio's continuity, and the engine's state events.
 
     ``start()`` marks the moment playing was asked for (first frame counts from it); fps,
-    freezes, missing frames and latency count from ``warmup`` seconds after it."""
+    freezes, missing frames and latency count from ``warmup`` seconds after it, or from the
+    first frame if that comes later (a slow set-up is ``first_frame_ms``, not a freeze). The
+    first frame is also said at once (``{"first_frame_ms": ...}``), so the orchestrator can
+    start its clock from it."""
 
     def __init__(self, warmup: float) -> None:
         self.warmup = warmup
@@ -165,7 +168,9 @@ class Timeline:
 
     def on_video(self, frame: Any) -> None:
         now = time.monotonic()
-        self.first_at = self.first_at or now
+        if self.first_at is None:
+            self.first_at = now
+            say({"first_frame_ms": round((now - self.started) * 1000, 1)})
         if now - self.started >= self.warmup:
             self.arrivals.append(now)
             self._stamps.put((frame, time.time()))
@@ -202,7 +207,7 @@ class Timeline:
         end = time.monotonic()
         self._stamps.put(None)
         self._reader.join(timeout=10)
-        begin = self.started + self.warmup
+        begin = max(self.started + self.warmup, self.first_at or 0.0)
         times = [begin, *self.arrivals, end]
         gaps = [(b - a) * 1000 for a, b in itertools.pairwise(times)]
         span = end - begin
