@@ -1,7 +1,7 @@
 """The voice of a call, measured: mouth-to-ear, loss, echo, noise; Huddle beside stock aiortc.
 
     .venv/bin/python benchmarks/audio_path.py [--json] [--markdown] [--duration S]
-        [--drift-duration S] [--cases clean,loss5,loss10,echo,noise,drift,dtx]
+        [--drift-duration S] [--cases clean,loss5,loss10,echo,noise,drift,dtx,speech10]
         [--stacks huddle,stock]
 
 Engine A's microphone -> Opus -> WebRTC on 127.0.0.1 through a real ``huddle-server`` ->
@@ -23,6 +23,11 @@ there drops that share of UDP packets at random (real packets; signalling is TCP
 * noise: speech (``espeak-ng``) with steady noise mixed in, NS off and on: noise and speech
   level at B's speaker.
 * drift: mouth-to-ear over a longer call, first against last minute, and its slope.
+* speech10: speech (``espeak-ng``) at 10 % loss, Huddle and stock: where words went missing at
+  B's speaker (20 ms in the middle of a word coming out at least 20 dB quieter than it went
+  in), per minute and as a share of the speech, and how Huddle's jitter buffer filled the
+  losses (Opus in-band FEC, which the encoder spends on speech far more than on a tone, or
+  concealment). Mouth-to-ear here is the cross-correlation lag of each 4 s stretch.
 * dtx: 1 s talk spurts with 1.5 s of silence between, Opus DTX off and on: mouth-to-ear of
   the first word after each pause against the rest, packets received, and how much the
   far jitter buffer played as DTX and concealed.
@@ -64,7 +69,7 @@ from benchmarks._common import PYTHON, ROOT, machine, parser, percentiles, run, 
 BURST_EVERY = 0.25
 BURST_MS = 10
 TONE_HZ = 440.0
-ALL_CASES = ("clean", "loss5", "loss10", "echo", "noise", "drift", "dtx")
+ALL_CASES = ("clean", "loss5", "loss10", "echo", "noise", "drift", "dtx", "speech10")
 SPURT, PAUSE = 1.0, 1.5
 """The DTX case's talk spurts: this long (s), then silent this long."""
 PROCESSING_OFF = {"enable_aec": False, "enable_ans": False, "enable_agc": False}
@@ -215,6 +220,57 @@ def glitches(recording: np.ndarray, channel: int, delay_ms: float | None) -> dic
         "per_minute": round(runs / minutes, 1),
         "silent_percent": round(100 * float(low.mean()), 1),
         "longest_ms": longest * 10,
+    }
+
+
+def speech_dropouts(recording: np.ndarray, chunk_seconds: float = 4.0) -> dict[str, Any]:
+    """Where A's speech went missing at B's speaker. A 20 ms window is in the middle of a
+    word when it and both its neighbours are within 15 dB of the loud speech (so a word's
+    edges, where a few ms of misalignment change the level, never count); it is a dropout
+    when it comes out at least 20 dB quieter than it went in. Each ``chunk_seconds`` of the
+    call is aligned on its own (the playout delay moves), by cross-correlation, which also
+    gives its mouth-to-ear delay."""
+    nothing = {"dropouts": None, "dropouts_per_minute": None, "speech_lost_percent": None}
+    nothing |= {"speech_windows": 0, "delay_ms": {}}
+    mouth = recording[:, MOUTH_A].astype(np.float64)
+    ear = recording[:, SPEAKER_B].astype(np.float64)
+    win = RATE // 50
+    voiced = np.flatnonzero(np.abs(mouth) > 100)
+    if not len(voiced):
+        return nothing
+    chunk = int(chunk_seconds * RATE)
+    windows = chunk // win
+    start, stop = voiced[0] + RATE, voiced[-1]  # the first second: the call settling
+    mouth_power, ear_power, delays = [], [], []
+    for at in range(start, stop - chunk, chunk):
+        reference = mouth[at : at + chunk]
+        heard = ear[at : at + chunk + RATE // 2]  # the delay is under 500 ms
+        if len(heard) < chunk:
+            break
+        gain, lag = best_gain(np.pad(reference, (0, len(heard) - chunk)), heard, RATE // 2)
+        heard = ear[at + lag : at + lag + chunk]
+        if len(heard) < chunk:
+            break
+        mouth_power.append(np.mean(reference[: windows * win].reshape(windows, win) ** 2, 1))
+        ear_power.append(
+            np.mean(heard[: windows * win].reshape(windows, win) ** 2, 1) / max(gain**2, 1e-6)
+        )
+        delays.append(lag * 1000 / RATE)
+    if not delays:
+        return nothing
+    m, e = np.concatenate(mouth_power), np.concatenate(ear_power)
+    loud = np.percentile(m[m > 0], 90) / 10**1.5
+    active = (m > loud) & (np.roll(m, 1) > loud) & (np.roll(m, -1) > loud)
+    active[[0, -1]] = False
+    lost = active & (e < m / 100)
+    events = int(np.sum(lost & ~np.roll(lost, 1)))
+    minutes = len(m) * win / RATE / 60
+    return {
+        "dropouts": events,
+        "dropouts_per_minute": round(events / minutes, 1),
+        "speech_lost_percent": round(100 * float(lost.sum()) / max(1, int(active.sum())), 2),
+        "speech_windows": int(active.sum()),
+        "delay_ms": {**percentiles(delays), "min": round(min(delays), 1)},
     }
 
 
@@ -484,6 +540,24 @@ async def dtx_case(rig: Rig, seconds: float) -> dict[str, Any]:
     return out
 
 
+async def speech_loss_case(rig: Rig, stack: str, loss: float, seconds: float) -> dict[str, Any]:
+    """Speech under random loss: the words that went missing, and (Huddle) how the jitter
+    buffer filled the losses."""
+    voice = repeat_to(speech(TEXT_A), seconds).astype(np.int16)
+    recording, results = await record_call(
+        rig, stack, mouth_a=voice, loss=loss, config_a=PROCESSING_OFF, config_b=PROCESSING_OFF
+    )
+    out: dict[str, Any] = {"stack": stack, "loss_percent": loss, "seconds": seconds}
+    out.update(speech_dropouts(recording))
+    audio = results[1].get("audio") if len(results) > 1 else None  # stock reports none
+    played = (audio or {}).get("played", {}).get("a")
+    if played:
+        out["jitter_buffer"] = {
+            key: played.get(key) for key in ("packets", "fec", "concealed_ms", "underruns")
+        }
+    return out
+
+
 def _near_level(signal: np.ndarray, lag: int, start: int, stop: int) -> float:
     """B's voice in A's speaker over B's mouth, between ``start`` and ``stop``."""
     mouth = np.mean(signal[start:stop, MOUTH_B] ** 2)
@@ -647,6 +721,10 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             result["noise"] = await noise_case(rig, max(args.duration, 16))
         if "dtx" in cases:
             result["dtx"] = await dtx_case(rig, max(args.duration, 10))
+        if "speech10" in cases:
+            result["speech_loss"] = [
+                await speech_loss_case(rig, stack, 10.0, max(args.duration, 10)) for stack in stacks
+            ]
     finally:
         rig.close()
     result["wall_seconds"] = round(time.monotonic() - started, 1)
@@ -711,6 +789,18 @@ def markdown(result: dict[str, Any]) -> str:
                 f"{r['concealed_ms']} ms concealed"
             )
         text += f"\n\nDTX sent {d['packets_on_over_off']} of the packets"
+    for r in result.get("speech_loss", []):
+        jitter = r.get("jitter_buffer")
+        filled = (
+            f"; {jitter['fec']} packets from FEC, {jitter['concealed_ms']} ms concealed"
+            if jitter
+            else ""
+        )
+        text += (
+            f"\n\nspeech at {r['loss_percent']:g} % loss, {r['stack']}: "
+            f"{r['dropouts_per_minute']} dropouts/min, {r['speech_lost_percent']} % of the "
+            f"speech lost, mouth-to-ear p50 {r['delay_ms'].get('p50')} ms{filled}"
+        )
     return text
 
 
