@@ -256,9 +256,9 @@ def speech_dropouts(recording: np.ndarray, chunk_seconds: float = 4.0) -> dict[s
             np.mean(heard[: windows * win].reshape(windows, win) ** 2, 1) / max(gain**2, 1e-6)
         )
         delays.append(lag * 1000 / RATE)
-    if not delays:
+    m, e = np.concatenate(mouth_power or [np.zeros(0)]), np.concatenate(ear_power or [[]])
+    if not (m > 0).any():
         return nothing
-    m, e = np.concatenate(mouth_power), np.concatenate(ear_power)
     loud = np.percentile(m[m > 0], 90) / 10**1.5
     active = (m > loud) & (np.roll(m, 1) > loud) & (np.roll(m, -1) > loud)
     active[[0, -1]] = False
