@@ -28,9 +28,11 @@ From the player: fps shown (frames decoded per second), frames missing (by the c
 in each frame), freezes (gaps between decoded frames) over 200 ms and 500 ms and the longest,
 latency capture → decoded p50/p95 (stamped in the pixels), the first frame (from asking to
 play, under the condition), audio gaps per minute (a jump in the received audio's timeline, or
-the tone turning to silence) and, for Huddle, every room/publisher/player state event. The
-window (``--warmup`` then ``--duration`` seconds) starts at the player's first frame, so a
-set-up slowed by loss counts once, as the first frame, and not again as a freeze.
+the tone turning to silence, as decoded from the network: before Huddle's jitter buffer fills
+the losses, which ``audio_path.py`` measures at a speaker) and, for Huddle, every
+room/publisher/player state event. The window (``--warmup`` then ``--duration`` seconds)
+starts at the player's first frame, so a set-up slowed by loss counts once, as the first
+frame, and not again as a freeze.
 """
 
 from __future__ import annotations
