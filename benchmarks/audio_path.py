@@ -723,7 +723,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             result["dtx"] = await dtx_case(rig, max(args.duration, 10))
         if "speech10" in cases:
             result["speech_loss"] = [
-                await speech_loss_case(rig, stack, 10.0, max(args.duration, 10)) for stack in stacks
+                await speech_loss_case(rig, stack, 10.0, max(args.duration, 6)) for stack in stacks
             ]
     finally:
         rig.close()

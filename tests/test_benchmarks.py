@@ -140,7 +140,7 @@ def test_network_conditions_harness_measures_both_stacks_and_a_signalling_cut() 
 
 @pytest.mark.timeout(300)
 def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
-    result = run("audio_path.py", "--cases", "clean,dtx", "--duration", "5")
+    result = run("audio_path.py", "--cases", "clean,dtx,speech10", "--duration", "5")
     stacks = {r["stack"]: r for r in result["runs"]}
     assert set(stacks) == {"huddle", "stock"}
     for r in stacks.values():
@@ -150,6 +150,12 @@ def test_audio_path_measures_mouth_to_ear_for_huddle_and_stock_aiortc() -> None:
     assert dtx["on"]["first_word_ms"]["n"] > 0 and dtx["off"]["first_word_ms"]["n"] > 0
     assert dtx["on"]["packets_received"] < dtx["off"]["packets_received"]
     assert dtx["on"]["dtx_ms"] > 0 == dtx["off"]["dtx_ms"]
+    speech = {r["stack"]: r for r in result["speech_loss"]}
+    assert set(speech) == {"huddle", "stock"}
+    for r in speech.values():
+        assert r["speech_windows"] > 0 and r["speech_lost_percent"] is not None
+        assert r["delay_ms"]["n"] > 0
+    assert speech["huddle"]["jitter_buffer"]["packets"] > 0
 
 
 @pytest.mark.timeout(300)
