@@ -20,6 +20,8 @@ again each time).
 PulseAudio's own canceller (``module-echo-cancel``) cannot be put on B's devices here: its
 sink and source masters would share the rig's one clock and thread, and the daemon stops
 answering as soon as it is loaded (measured; the old two-sink rig with a loopback ran it).
+For the comparison, ``Rig.pulse_canceller()`` gives B devices of their own, outside the rig
+(below); A's mouth and ear, which the echo is measured by, stay on the rig's clock.
 
 A process picks its devices with ``PULSE_SOURCE`` / ``PULSE_SINK`` (libpulse reads them when
 PortAudio's ALSA pulse plugin opens a stream), so each engine runs in its own process.
@@ -27,11 +29,13 @@ PortAudio's ALSA pulse plugin opens a stream), so each engine runs in its own pr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,8 +83,48 @@ class Rig:
         self.pactl("set-sink-volume", "spkB", "65536", str(leak))
         self.leak = on
 
+    @contextlib.contextmanager
+    def pulse_canceller(self, bypass: bool = False) -> Iterator[dict[str, str]]:
+        """B's devices through PulseAudio's own echo canceller, for comparison: WebRTC's, as
+        ``module-echo-cancel aec_method=webrtc`` loads it, with its gain controls off (noise
+        suppression and the high-pass filter on, as Huddle's). Its masters are two null sinks
+        of their own, each with its own clock and thread: ``pbspk`` (B's speaker) and
+        ``pbroom`` (what B's microphone hears), joined by a loopback from ``pbspk``'s monitor
+        at the leak's -6 dB. B's voice goes into ``pbroom``. Yields the environment B opens
+        its devices with (with ``bypass``, the masters themselves: the same room without the
+        canceller); the modules are unloaded after."""
+        modules = []
+        try:
+            for args in (
+                ("module-null-sink", "sink_name=pbspk", "channels=1", "norewinds=1"),
+                ("module-null-sink", "sink_name=pbroom", "channels=1", "norewinds=1"),
+                ("module-loopback", "source=pbspk.monitor", "sink=pbroom", "latency_msec=20"),
+                (
+                    "module-echo-cancel",
+                    "source_master=pbroom.monitor",
+                    "sink_master=pbspk",
+                    "source_name=pbmic",
+                    "sink_name=pbout",
+                    "aec_method=webrtc",
+                    'aec_args="analog_gain_control=0 digital_gain_control=0"',
+                ),
+            ):
+                if args[0] == "module-null-sink":
+                    args = (*args, f"rate={RATE}")
+                modules.append(self.pactl("load-module", *args))
+            leak = round(65536 * (10 ** (LEAK_DB / 20)) ** (1 / 3))
+            self.pactl("set-source-volume", "pbspk.monitor", str(leak))
+            if bypass:
+                yield {"PULSE_SOURCE": "pbroom.monitor", "PULSE_SINK": "pbspk"}
+            else:
+                yield {"PULSE_SOURCE": "pbmic", "PULSE_SINK": "pbout"}
+        finally:
+            for index in reversed(modules):
+                with contextlib.suppress(RuntimeError):
+                    self.pactl("unload-module", index)
+
     def play(self, samples: np.ndarray, sink: str) -> subprocess.Popen[bytes]:
-        """Start playing mono int16 ``samples`` into ``sink`` (``mouthA`` or ``mouthB``)."""
+        """Start playing mono int16 ``samples`` into ``sink`` (``mouthA``, ``mouthB``, ...)."""
         path = self.runtime / f"{sink}-{time.monotonic_ns()}.raw"
         path.write_bytes(samples.astype("<i2").tobytes())
         return subprocess.Popen(

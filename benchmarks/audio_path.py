@@ -17,9 +17,9 @@ there drops that share of UDP packets at random (real packets; signalling is TCP
   usual level is one glitch (gaps per minute, % of time silent).
 * echo: B's speaker leaks into B's microphone (-6 dB, inside the sound card); A's speaker
   should not hear A. Echo attenuation = A's voice power over A's speaker power, AEC off and
-  on. In the
-  second half B talks too (double talk): B's voice in A's speaker, against B's voice with
-  AEC off.
+  on, and with PulseAudio's own canceller on B's devices instead (``module-echo-cancel``;
+  its room checked without it too). In the second half B talks too (double talk): B's voice
+  in A's speaker, against B's voice with AEC off.
 * noise: speech (``espeak-ng``) with steady noise mixed in, NS off and on: noise and speech
   level at B's speaker.
 * drift: mouth-to-ear over a longer call, first against last minute, and its slope.
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
@@ -314,10 +315,13 @@ async def read_line(
 class Call:
     """A call in a fresh network namespace: a room service and two peers (or stock)."""
 
-    def __init__(self, rig: Rig, stack: str, loss_percent: float) -> None:
+    def __init__(
+        self, rig: Rig, stack: str, loss_percent: float, b_devices: dict[str, str] | None = None
+    ) -> None:
         self.rig = rig
         self.stack = stack
         self.loss = loss_percent
+        self.b_devices = b_devices or rig.devices("B")
         self.netns = f"huddle-audio-{os.getpid()}-{time.monotonic_ns() % 10**9}"
         self.processes: list[asyncio.subprocess.Process] = []
         self.in_netns = False
@@ -411,7 +415,7 @@ class Call:
             "a",
             "--config",
             json.dumps(config_b),
-            env={**env, **self.rig.devices("B")},
+            env={**env, **self.b_devices},
         )
         self.peers = [a, b]
         await asyncio.gather(self._line(a, "ready", 90), self._line(b, "ready", 90))
@@ -447,9 +451,12 @@ async def record_call(
     config_a: dict | None = None,
     config_b: dict | None = None,
     leak: bool = False,
+    b_devices: dict[str, str] | None = None,
+    mouth_b_sinks: tuple[str, ...] = ("mouthB",),
 ) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    """Set up a call, say ``mouth_a`` (and ``mouth_b``) into it, record the rig."""
-    call = Call(rig, stack, loss)
+    """Set up a call, say ``mouth_a`` (and ``mouth_b``, into each of ``mouth_b_sinks``) into
+    it, record the rig. ``b_devices``: B's devices, if not the rig's."""
+    call = Call(rig, stack, loss, b_devices)
     try:
         await call.start(config_a or {}, config_b or {}, b_plays_a=leak or mouth_b is not None)
         rig.set_leak(leak)
@@ -458,7 +465,7 @@ async def record_call(
         await asyncio.sleep(0.2)
         players = [rig.play(mouth_a, "mouthA")]
         if mouth_b is not None:
-            players.append(rig.play(mouth_b, "mouthB"))
+            players += [rig.play(mouth_b, sink) for sink in mouth_b_sinks]
         seconds = len(mouth_a) / RATE
         for player in players:
             await asyncio.get_running_loop().run_in_executor(None, player.wait, seconds + 30)
@@ -569,8 +576,9 @@ async def echo_case(
     rig: Rig, seconds: float, cancellers: tuple[str, ...] = ("off", "huddle")
 ) -> dict[str, Any]:
     """A talks alone, then both talk (double talk), then B alone; B's speaker leaks into
-    B's microphone throughout. Once per canceller: none, and Huddle's (AEC and NS on both
-    engines)."""
+    B's microphone throughout. Once per canceller: none ("off"), Huddle's ("huddle": AEC and
+    NS on both engines) and PulseAudio's ("pulseaudio": B's devices through
+    ``module-echo-cancel``, the engines' own processing off; ``Rig.pulse_canceller``)."""
     third = int(seconds * RATE) // 3
     far = repeat_to(speech(TEXT_A), seconds)
     far[2 * third :] = 0
@@ -581,15 +589,23 @@ async def echo_case(
     for canceller in cancellers:
         aec = canceller == "huddle"
         config = {"enable_aec": aec, "enable_ans": aec, "enable_agc": False}
-        recording, results = await record_call(
-            rig,
-            "huddle",
-            mouth_a=far.astype(np.int16),
-            mouth_b=near.astype(np.int16),
-            config_a=config,
-            config_b=config,
-            leak=True,
-        )
+        with contextlib.ExitStack() as stack:
+            b_devices, mouth_b_sinks = None, ("mouthB",)
+            if canceller.startswith("pulseaudio"):
+                bypass = canceller == "pulseaudio-bypassed"
+                b_devices = stack.enter_context(rig.pulse_canceller(bypass))
+                mouth_b_sinks = ("mouthB", "pbroom")  # recorded on the rig; heard by B
+            recording, results = await record_call(
+                rig,
+                "huddle",
+                mouth_a=far.astype(np.int16),
+                mouth_b=near.astype(np.int16),
+                config_a=config,
+                config_b=config,
+                leak=True,
+                b_devices=b_devices,
+                mouth_b_sinks=mouth_b_sinks,
+            )
         signal = recording.astype(np.float64)
         onset = int(np.argmax(np.abs(signal[:, MOUTH_A]) > 100))
         if echo_lag is None:  # (AEC off comes first: a cancelled echo has no lag to find)
@@ -620,7 +636,7 @@ async def echo_case(
 
         double = _near_level(signal, near_lag, onset + third + RATE, onset + 2 * third - RATE // 2)
         alone = _near_level(signal, near_lag, onset + 2 * third + RATE, onset + 3 * third - RATE)
-        out["aec_on" if aec else "aec_off"] = {
+        out[{"off": "aec_off", "huddle": "aec_on"}.get(canceller, canceller)] = {
             "echo_attenuation_db": attenuation,
             "echo_attenuation_per_second_db": per_second,
             "near_end_in_double_talk_db": _db(double / max(alone, 1e-12)),
@@ -716,7 +732,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                 run_ = await latency_case(rig, stack, 0.0, args.drift_duration)
                 result["runs"].append({"case": "drift", **run_})
         if "echo" in cases:
-            result["echo"] = await echo_case(rig, max(args.duration, 16))
+            result["echo"] = await echo_case(
+                rig, max(args.duration, 16), ("off", "huddle", "pulseaudio-bypassed", "pulseaudio")
+            )
         if "noise" in cases:
             result["noise"] = await noise_case(rig, max(args.duration, 16))
         if "dtx" in cases:
@@ -770,6 +788,14 @@ def markdown(result: dict[str, Any]) -> str:
             f"AEC on {e['aec_on']['echo_attenuation_db']} dB"
             + f"; near end in double talk attenuated {e.get('double_talk_attenuation_db')} dB"
         )
+        if "pulseaudio" in e:
+            p, bypassed = e["pulseaudio"], e.get("pulseaudio-bypassed", {})
+            text += (
+                f"\n\nPulseAudio's canceller (module-echo-cancel, WebRTC) on B's devices: "
+                f"{p['echo_attenuation_db']} dB (its room without it: "
+                f"{bypassed.get('echo_attenuation_db')} dB); near end in double talk "
+                f"attenuated {-p['near_end_in_double_talk_db']} dB"
+            )
     text += f"\n\nWebRTC processing CPU, % of one core: {result['processing_cpu_percent']}"
     if "noise" in result:
         n = result["noise"]
