@@ -272,7 +272,11 @@ async def half_open(
                     await loop.sock_connect(sock, (host, port))
                     await loop.sock_sendall(sock, partial)
             except (OSError, TimeoutError):
-                pass
+                # Not let in (the service's accept queue was full): give up, as a client
+                # would. Left open, the kernel would go on resending its SYN for two minutes
+                # and connect long after, a socket the service never held (CI once saw one
+                # still connecting 60 s on).
+                sock.close()
 
     await asyncio.gather(*(one(i) for i in range(count)))
     return socks
