@@ -45,6 +45,8 @@ RATE = 48_000
 CHANNELS = 5
 MOUTH_A, SPEAKER_B, MIC_B, SPEAKER_A, MOUTH_B = range(CHANNELS)
 LEAK_DB = -6
+LEAK_VOLUME = round(65536 * (10 ** (LEAK_DB / 20)) ** (1 / 3))
+"""The leak as a PulseAudio volume (they are cubic: raw = 65536 * amplitude ** (1/3))."""
 
 
 @dataclass
@@ -78,9 +80,7 @@ class Rig:
 
     def set_leak(self, on: bool) -> None:
         """B's speaker heard by B's microphone (-6 dB, same clock), or not."""
-        # PulseAudio volumes are cubic: raw = 65536 * amplitude ** (1/3).
-        leak = round(65536 * (10 ** (LEAK_DB / 20)) ** (1 / 3)) if on else 0
-        self.pactl("set-sink-volume", "spkB", "65536", str(leak))
+        self.pactl("set-sink-volume", "spkB", "65536", str(LEAK_VOLUME if on else 0))
         self.leak = on
 
     @contextlib.contextmanager
@@ -95,9 +95,10 @@ class Rig:
         canceller); the modules are unloaded after."""
         modules = []
         try:
+            null_sink = ("module-null-sink", "channels=1", f"rate={RATE}", "norewinds=1")
             for args in (
-                ("module-null-sink", "sink_name=pbspk", "channels=1", "norewinds=1"),
-                ("module-null-sink", "sink_name=pbroom", "channels=1", "norewinds=1"),
+                (*null_sink, "sink_name=pbspk"),
+                (*null_sink, "sink_name=pbroom"),
                 ("module-loopback", "source=pbspk.monitor", "sink=pbroom", "latency_msec=20"),
                 (
                     "module-echo-cancel",
@@ -109,11 +110,8 @@ class Rig:
                     'aec_args="analog_gain_control=0 digital_gain_control=0"',
                 ),
             ):
-                if args[0] == "module-null-sink":
-                    args = (*args, f"rate={RATE}")
                 modules.append(self.pactl("load-module", *args))
-            leak = round(65536 * (10 ** (LEAK_DB / 20)) ** (1 / 3))
-            self.pactl("set-source-volume", "pbspk.monitor", str(leak))
+            self.pactl("set-source-volume", "pbspk.monitor", str(LEAK_VOLUME))
             if bypass:
                 yield {"PULSE_SOURCE": "pbroom.monitor", "PULSE_SINK": "pbspk"}
             else:

@@ -257,7 +257,9 @@ def speech_dropouts(recording: np.ndarray, chunk_seconds: float = 4.0) -> dict[s
             np.mean(heard[: windows * win].reshape(windows, win) ** 2, 1) / max(gain**2, 1e-6)
         )
         delays.append(lag * 1000 / RATE)
-    m, e = np.concatenate(mouth_power or [np.zeros(0)]), np.concatenate(ear_power or [[]])
+    if not mouth_power:
+        return nothing
+    m, e = np.concatenate(mouth_power), np.concatenate(ear_power)
     if not (m > 0).any():
         return nothing
     loud = np.percentile(m[m > 0], 90) / 10**1.5
@@ -589,12 +591,14 @@ async def echo_case(
     for canceller in cancellers:
         aec = canceller == "huddle"
         config = {"enable_aec": aec, "enable_ans": aec, "enable_agc": False}
-        with contextlib.ExitStack() as stack:
-            b_devices, mouth_b_sinks = None, ("mouthB",)
-            if canceller.startswith("pulseaudio"):
-                bypass = canceller == "pulseaudio-bypassed"
-                b_devices = stack.enter_context(rig.pulse_canceller(bypass))
-                mouth_b_sinks = ("mouthB", "pbroom")  # recorded on the rig; heard by B
+        room = (
+            rig.pulse_canceller(bypass=canceller == "pulseaudio-bypassed")
+            if canceller.startswith("pulseaudio")
+            else contextlib.nullcontext()
+        )
+        with room as b_devices:
+            # B's voice in its own room goes to the rig too, to be recorded on its clock.
+            mouth_b_sinks = ("mouthB", "pbroom") if b_devices else ("mouthB",)
             recording, results = await record_call(
                 rig,
                 "huddle",
